@@ -1,0 +1,227 @@
+//! Errors and warnings, reported in one rustc-like format on stderr:
+//!
+//! ```text
+//! warning[W101]: destination page has no catalog item for slug `acme`
+//!   --> src/destinations/acme/index.md
+//!   = help: the catalog item with id `5f1e…` has slug `acme-cloud`: set `slug: acme-cloud`
+//! ```
+//!
+//! A [`Diagnostic`] is plain data; an [`Error`] is a diagnostic of severity error that
+//! stops the run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing; the build goes on (unless `strict`).
+    Warning,
+    /// The build stops with exit status 1.
+    Error,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Where a diagnostic points: a file, and a line and column (both 1-based) when known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// The file, as the user wrote it or relative to the book root.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column (in characters).
+    pub column: Option<usize>,
+}
+
+impl Location {
+    /// A whole file.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A line and column in a file.
+    pub fn at(path: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        Location {
+            path: path.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One message for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A short stable code (`E003`, `W101`); the README lists them all.
+    pub code: &'static str,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where, when there is a place to point at.
+    pub location: Option<Location>,
+    /// How to fix it, when there is something to suggest.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// A warning.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// Points the diagnostic at a place.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Points the diagnostic at a whole file.
+    pub fn in_file(self, path: impl AsRef<Path>) -> Self {
+        self.at(Location::file(path.as_ref()))
+    }
+
+    /// Adds a suggestion.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Turns a warning into an error (`strict = true`).
+    pub fn promoted(mut self) -> Self {
+        self.severity = Severity::Error;
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )?;
+        if let Some(location) = &self.location {
+            write!(f, "\n  --> {location}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A diagnostic that stops the run.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Error(pub Box<Diagnostic>);
+
+impl Error {
+    /// An error with a code and a message.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Error(Box::new(Diagnostic::error(code, message)))
+    }
+
+    /// The diagnostic inside.
+    pub fn diagnostic(&self) -> &Diagnostic {
+        &self.0
+    }
+
+    /// Points the error at a place.
+    pub fn at(self, location: Location) -> Self {
+        Error(Box::new(self.0.at(location)))
+    }
+
+    /// Points the error at a whole file.
+    pub fn in_file(self, path: impl AsRef<Path>) -> Self {
+        Error(Box::new(self.0.in_file(path)))
+    }
+
+    /// Adds a suggestion.
+    pub fn with_help(self, help: impl Into<String>) -> Self {
+        Error(Box::new(self.0.with_help(help)))
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error(Box::new(d))
+    }
+}
+
+/// Result of anything that can stop the run.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The codes, in one place so that none is used twice.
+pub mod codes {
+    /// stdin is not the preprocessor protocol's `[context, book]` JSON.
+    pub const BAD_INPUT: &str = "E001";
+    /// `[preprocessor.destinations]` has a value of the wrong type or a bad glob.
+    pub const BAD_CONFIG: &str = "E002";
+    /// The catalog (or sync note, or another configured file) cannot be read.
+    pub const UNREADABLE_FILE: &str = "E003";
+    /// The catalog is not valid YAML / JSON of the expected shape.
+    pub const CATALOG_SYNTAX: &str = "E004";
+    /// A catalog item has no `slug`.
+    pub const ITEM_WITHOUT_SLUG: &str = "E005";
+    /// A chapter's front matter is not valid YAML or not a mapping.
+    pub const FRONT_MATTER_SYNTAX: &str = "E006";
+    /// A front matter flag (or `slug`/`layout`) has the wrong type.
+    pub const FRONT_MATTER_TYPE: &str = "E007";
+    /// stdout could not be written.
+    pub const OUTPUT: &str = "E008";
+    /// `strict = true` and there were warnings.
+    pub const STRICT: &str = "E009";
+
+    /// The calling mdBook is outside the versions this release is tested with.
+    pub const MDBOOK_VERSION: &str = "W001";
+    /// `[preprocessor.destinations]` has a key this version does not know.
+    pub const UNKNOWN_CONFIG_KEY: &str = "W002";
+    /// A destination page's slug has no catalog item.
+    pub const NO_CATALOG_ITEM: &str = "W101";
+}
