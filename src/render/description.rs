@@ -661,3 +661,203 @@ fn decode_entities(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(md: &str) -> String {
+        render(md, MarkdownOptions::default())
+    }
+
+    fn plain(md: &str) -> String {
+        render(
+            md,
+            MarkdownOptions {
+                smart_punctuation: false,
+            },
+        )
+    }
+
+    #[test]
+    fn inline_markdown_without_paragraph_wrappers() {
+        assert_eq!(r("Plain text."), "Plain text.");
+        assert_eq!(
+            r("A [link](https://example.com/a?b=1&c=2 \"T\"), *em*, **strong**, `code <x>` and ~~gone~~."),
+            "A <a href=\"https://example.com/a?b=1&amp;c=2\" title=\"T\">link</a>, <em>em</em>, \
+             <strong>strong</strong>, <code>code &lt;x&gt;</code> and <del>gone</del>."
+        );
+        assert_eq!(
+            r("<https://example.com>"),
+            "<a href=\"https://example.com\">https://example.com</a>"
+        );
+        assert_eq!(
+            r("<me@example.com>"),
+            "<a href=\"mailto:me@example.com\">me@example.com</a>"
+        );
+        assert_eq!(r(""), "");
+        assert_eq!(r("   \n\n  "), "");
+    }
+
+    #[test]
+    fn smart_punctuation_follows_the_option() {
+        assert_eq!(r("it's \"x\" -- y..."), "it’s “x” – y…");
+        assert_eq!(plain("it's \"x\""), "it's &quot;x&quot;");
+    }
+
+    #[test]
+    fn paragraphs_are_joined_by_two_breaks_and_soft_breaks_stay_lines() {
+        assert_eq!(r("One\ntwo.\n\nThree."), "One\ntwo.<br /><br />Three.");
+        assert_eq!(r("a  \nb"), "a<br />\nb");
+        assert_eq!(r("a\\\nb"), "a<br />\nb");
+    }
+
+    #[test]
+    fn lists_are_real_lists() {
+        assert_eq!(
+            r("Pick:\n\n- a\n- b"),
+            "Pick:<ul>\n<li>a</li>\n<li>b</li>\n</ul>".replace('\n', "")
+        );
+        assert_eq!(r("1. x\n2. y"), "<ol><li>x</li><li>y</li></ol>");
+        assert_eq!(r("3. x\n4. y"), "<ol start=\"3\"><li>x</li><li>y</li></ol>");
+        assert_eq!(
+            r("- a\n\n  more\n- b"),
+            "<ul><li>a<br /><br />more</li><li>b</li></ul>"
+        );
+        assert_eq!(r("- a\n\ntext after"), "<ul><li>a</li></ul>text after");
+    }
+
+    #[test]
+    fn fenced_code_is_a_pre_on_one_line() {
+        assert_eq!(
+            r("Use:\n\n```yaml\na: 1\n\nb: <2>\n```\nafter"),
+            "Use:<pre><code class=\"language-yaml\">a: 1&#10;&#10;b: &lt;2&gt;</code></pre>after"
+        );
+        assert_eq!(r("```\n```"), "<pre><code></code></pre>");
+    }
+
+    #[test]
+    fn block_markdown_without_a_place_in_a_cell_stays_text() {
+        assert_eq!(r("# Title"), "# Title");
+        assert_eq!(r("### Three *x*"), "### Three <em>x</em>");
+        assert_eq!(r("Title\n====="), "Title\n=====");
+        assert_eq!(r("> quoted *text*"), "&gt; quoted <em>text</em>");
+        assert_eq!(r("    indented <code>"), "indented &lt;code&gt;");
+        assert_eq!(r("a\n\n***\n\nb"), "a<br /><br />***<br /><br />b");
+        assert_eq!(
+            plain("| a | b |\n|---|---|\n| 1 | 2 |"),
+            "| a | b |\n|---|---|\n| 1 | 2 |"
+        );
+    }
+
+    #[test]
+    fn inline_html_elements_pass_with_safe_attributes_only() {
+        assert_eq!(r("Press <kbd>Ctrl</kbd>."), "Press <kbd>Ctrl</kbd>.");
+        assert_eq!(
+            r("See <a href=\"http://x.example/a?b=1&amp;c\" onclick=\"evil()\" target=_blank>here</a>."),
+            "See <a href=\"http://x.example/a?b=1&amp;c\" target=\"_blank\">here</a>."
+        );
+        assert_eq!(
+            r("<span style=\"position:fixed\" class=c>x</span>"),
+            "<span class=\"c\">x</span>"
+        );
+        assert_eq!(r("<a href=\"javascript:alert(1)\">x</a>"), "<a>x</a>");
+        assert_eq!(r("<a href=\"jav&#x61;script:alert(1)\">x</a>"), "<a>x</a>");
+        assert_eq!(r("[x](javascript:alert(1))"), "<a>x</a>");
+        assert_eq!(
+            r("<img src=\"/i.png\" alt=\"I\" onerror=\"x()\">"),
+            "<img src=\"/i.png\" alt=\"I\" />"
+        );
+        assert_eq!(
+            r("![alt *text*](/i.png \"t\")"),
+            "<img src=\"/i.png\" alt=\"alt text\" title=\"t\" />"
+        );
+    }
+
+    #[test]
+    fn other_tags_and_placeholders_are_text() {
+        assert_eq!(r("Name: <screen_name>_x"), "Name: &lt;screen_name&gt;_x");
+        assert_eq!(
+            r("Key: <This is your write key>"),
+            "Key: &lt;This is your write key&gt;"
+        );
+        assert_eq!(
+            r("Host <subdomain>.example.com"),
+            "Host &lt;subdomain&gt;.example.com"
+        );
+        assert_eq!(
+            r("inside <script> tags, more"),
+            "inside &lt;script&gt; tags, more"
+        );
+        assert_eq!(
+            r("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            r("x </td></tr></table> y"),
+            "x &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt; y"
+        );
+        assert_eq!(
+            r("<table><tr><td>x</td></tr></table>"),
+            "&lt;table&gt;&lt;tr&gt;&lt;td&gt;x&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;"
+        );
+        assert_eq!(
+            r("<div>\nblock\n</div>"),
+            "&lt;div&gt;\nblock\n&lt;/div&gt;"
+        );
+    }
+
+    #[test]
+    fn br_in_every_spelling_is_a_line_break() {
+        assert_eq!(
+            r("a</br>b<br>c<br/>d<BR />e"),
+            "a<br />b<br />c<br />d<br />e"
+        );
+    }
+
+    #[test]
+    fn comments_are_dropped_when_complete_and_text_when_not() {
+        assert_eq!(r("a <!-- hidden --> b"), "a  b");
+        assert_eq!(plain("a <!-- never closed"), "a &lt;!-- never closed");
+        assert_eq!(
+            plain("<!-- block\nnever closed"),
+            "&lt;!-- block\nnever closed"
+        );
+    }
+
+    #[test]
+    fn everything_opened_is_closed_inside_the_cell() {
+        assert_eq!(r("an <b>unclosed bold"), "an <b>unclosed bold</b>");
+        assert_eq!(r("<b><i>x</b> y</i>"), "<b><i>x</i></b> y&lt;/i&gt;");
+        assert_eq!(r("*a <b>b* c</b>"), "<em>a <b>b</b></em> c&lt;/b&gt;");
+        assert_eq!(r("</em> stray"), "&lt;/em&gt; stray");
+        assert_eq!(
+            r("[a <a href=\"/x\">b</a>](/y)"),
+            "<a href=\"/y\">a &lt;a href=&quot;/x&quot;&gt;b&lt;/a&gt;</a>"
+        );
+    }
+
+    #[test]
+    fn no_blank_line_ever() {
+        for md in [
+            "a\n\n\n\nb",
+            "```\n\n\n```",
+            "- a\n\n\n- b",
+            "<b>\n\n</b>",
+            "x\n   \n\ty",
+            "a\r\n\r\nb\r\rc",
+        ] {
+            let html = r(md);
+            assert!(
+                !html.lines().any(|l| l.trim().is_empty()),
+                "{md:?} -> {html:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_and_crlf() {
+        assert_eq!(r("a\u{0}b\u{1}c"), "a\u{fffd}b\u{fffd}c");
+        assert_eq!(r("a\r\nb"), "a\nb");
+    }
+}
