@@ -6,7 +6,8 @@
 //! number label is text, and a flag that is not the boolean `true` is not true (and is
 //! remembered as an [`Issue`] so that it can be reported at its line).
 
-use crate::diagnostics::{codes, Error, Location, Result};
+use crate::diagnostics::{codes, Diagnostic, Error, Location, Result};
+use crate::render::slugify::slugify;
 use crate::source_map::{self, Seg, YamlPath};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -229,13 +230,18 @@ pub struct Destination {
     pub previous_names: Vec<String>,
 }
 
-/// A catalog field that is present but not of the type it should be.
+/// Something worth a warning in the catalog itself: a field of the wrong type (treated
+/// as Jekyll would), a repeated slug, an empty label, colliding anchors.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Issue {
+pub struct Finding {
+    /// The diagnostic code (`W103`, `W105`, …).
+    pub code: &'static str,
     /// Where, relative to the item list: `[3, "settings", 0, "required"]`.
     pub path: YamlPath,
-    /// What was found and what was expected.
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
 }
 
 /// The loaded catalog.
@@ -245,15 +251,14 @@ pub struct Catalog {
     pub display_path: PathBuf,
     /// The file, resolved.
     pub path: PathBuf,
-    /// All items, in file order.
+    /// All items, in file order (`items[i].index == i`).
     pub items: Vec<Destination>,
-    /// Fields of the wrong type, each treated as Jekyll would.
-    pub issues: Vec<Issue>,
-    /// `(later, first)` item indexes of repeated slugs: the first one wins, as in Jekyll.
-    pub duplicates: Vec<(usize, usize)>,
+    /// What is worth a warning in the catalog itself, in file order.
+    pub findings: Vec<Finding>,
     /// Whether the items sit under a top-level `items:` key (else the file is a bare list).
     pub wrapped: bool,
     by_slug: HashMap<String, usize>,
+    by_id: HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -385,16 +390,17 @@ impl Catalog {
     ) -> Result<Catalog> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let (line, col) = line_col(bytes, e.valid_up_to());
+            let shown = String::from_utf8_lossy(bytes);
             Error::new(
                 codes::CATALOG_SYNTAX,
                 "the catalog is not valid UTF-8 text".to_string(),
             )
-            .at(Location::at(display_path, line, col))
+            .at(Location::at(display_path, line, col).with_source(&shown, 1))
         })?;
         let raw: RawCatalog = match format {
             Format::Json => serde_json::from_str(text).map_err(|e| {
                 let loc = if e.line() > 0 {
-                    Location::at(display_path, e.line(), e.column().max(1))
+                    Location::at(display_path, e.line(), e.column().max(1)).with_source(text, 1)
                 } else {
                     Location::file(display_path)
                 };
@@ -402,7 +408,9 @@ impl Catalog {
             })?,
             Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
                 let loc = match e.location() {
-                    Some(l) => Location::at(display_path, l.line(), l.column()),
+                    Some(l) => {
+                        Location::at(display_path, l.line(), l.column()).with_source(text, 1)
+                    }
                     None => Location::file(display_path),
                 };
                 syntax_error(&e.to_string(), "YAML").at(loc)
@@ -412,91 +420,72 @@ impl Catalog {
     }
 
     fn build(raw: RawCatalog, path: &Path, display_path: &Path) -> Result<Catalog> {
-        let mut issues = Vec::new();
+        let mut findings = Vec::new();
         let mut items: Vec<Destination> = Vec::with_capacity(raw.items.len());
         let mut by_slug: HashMap<String, usize> = HashMap::with_capacity(raw.items.len());
-        let mut duplicates = Vec::new();
-        let mut missing_slug = None;
+        let mut by_id: HashMap<String, usize> = HashMap::with_capacity(raw.items.len());
         for (index, item) in raw.items.into_iter().enumerate() {
-            let here = |rest: &[Seg]| {
-                let mut p = vec![Seg::Index(index)];
-                p.extend_from_slice(rest);
-                p
-            };
             let slug = match item.slug {
                 Some(Data::Str(s)) if !s.trim().is_empty() => s,
                 Some(d @ (Data::Int(_) | Data::UInt(_) | Data::Float(_))) => d.to_text(),
                 _ => {
-                    missing_slug.get_or_insert((index, text_of(item.id)));
-                    continue;
+                    return Err(missing_slug(
+                        index,
+                        text_of(item.id),
+                        path,
+                        display_path,
+                        raw.wrapped,
+                    ))
                 }
             };
             let id = text_of(item.id);
             let display_name = text_of(item.display_name).or_else(|| text_of(item.name));
-            let server_data = item.platforms.and_then(|p| p.server);
-            let server = Flag::from_data(server_data);
+            let server = Flag::from_data(item.platforms.and_then(|p| p.server));
             if let Flag::WrongType(kind) = server {
-                issues.push(Issue {
-                    path: here(&[Seg::Key("platforms".into()), Seg::Key("server".into())]),
-                    message: format!(
-                        "`platforms.server` should be true or false, found {kind}: treated as not true"
-                    ),
-                });
+                findings.push(wrong_flag(
+                    vec![
+                        Seg::Index(index),
+                        Seg::Key("platforms".into()),
+                        Seg::Key("server".into()),
+                    ],
+                    "platforms.server",
+                    kind,
+                ));
             }
-            let settings = item
+            let settings: Vec<Setting> = item
                 .settings
                 .unwrap_or_default()
                 .into_iter()
                 .enumerate()
-                .map(|(si, s)| {
-                    let at = |key: &str| {
-                        here(&[
-                            Seg::Key("settings".into()),
-                            Seg::Index(si),
-                            Seg::Key(key.into()),
-                        ])
-                    };
-                    let required = Flag::from_data(s.required);
-                    let deprecated = Flag::from_data(s.deprecated);
-                    for (flag, key) in [(required, "required"), (deprecated, "deprecated")] {
-                        if let Flag::WrongType(kind) = flag {
-                            issues.push(Issue {
-                                path: at(key),
-                                message: format!(
-                                    "`{key}` should be true or false, found {kind}: treated as not true"
-                                ),
-                            });
-                        }
-                    }
-                    for (d, key) in [(&s.label, "label"), (&s.kind, "type"), (&s.description, "description")] {
-                        if let Some(d @ (Data::Seq(_) | Data::Map(_))) = d {
-                            issues.push(Issue {
-                                path: at(key),
-                                message: format!("`{key}` should be text, found {}", d.kind()),
-                            });
-                        }
-                    }
-                    Setting {
-                        label: text_of(s.label).unwrap_or_default(),
-                        kind: text_of(s.kind).unwrap_or_default(),
-                        required,
-                        deprecated,
-                        default: s.default.unwrap_or(Data::Null),
-                        description: text_of(s.description).unwrap_or_default(),
-                    }
-                })
+                .map(|(si, s)| read_setting(index, si, s, &mut findings))
                 .collect();
+            check_anchors(index, &slug, &settings, &mut findings);
             let previous_names = match item.previous_names {
                 Some(Data::Seq(v)) => v.into_iter().map(|d| d.to_text()).collect(),
                 Some(Data::Null) | None => Vec::new(),
                 Some(d) => vec![d.to_text()],
             };
-            let pos = items.len();
             match by_slug.get(&slug) {
-                Some(&first) => duplicates.push((index, items[first].index)),
+                Some(&first) => findings.push(Finding {
+                    code: codes::DUPLICATE_SLUG,
+                    path: vec![Seg::Index(index), Seg::Key("slug".into())],
+                    message: format!(
+                        "catalog items #{} and #{} both have slug `{slug}`; pages get the first, as in Jekyll",
+                        first + 1,
+                        index + 1
+                    ),
+                    help: Some(format!(
+                        "give item #{} its own slug, or remove it if it repeats item #{}",
+                        index + 1,
+                        first + 1
+                    )),
+                }),
                 None => {
-                    by_slug.insert(slug.clone(), pos);
+                    by_slug.insert(slug.clone(), index);
                 }
+            }
+            if let Some(id) = &id {
+                by_id.entry(id.clone()).or_insert(index);
             }
             items.push(Destination {
                 index,
@@ -508,34 +497,15 @@ impl Catalog {
                 previous_names,
             });
         }
-        let mut catalog = Catalog {
+        Ok(Catalog {
             display_path: display_path.to_path_buf(),
             path: path.to_path_buf(),
             items,
-            issues,
-            duplicates,
+            findings,
             wrapped: raw.wrapped,
             by_slug,
-        };
-        if let Some((index, id)) = missing_slug {
-            let loc = catalog
-                .locate(&[vec![Seg::Index(index)]])
-                .pop()
-                .flatten()
-                .unwrap_or_else(|| Location::file(display_path));
-            let which = match id {
-                Some(id) => format!("item #{} (id `{id}`)", index + 1),
-                None => format!("item #{}", index + 1),
-            };
-            return Err(Error::new(
-                codes::ITEM_WITHOUT_SLUG,
-                format!("catalog {which} has no `slug`"),
-            )
-            .at(loc)
-            .with_help("every item needs a `slug:`, the name its page is found by"));
-        }
-        catalog.items.shrink_to_fit();
-        Ok(catalog)
+            by_id,
+        })
     }
 
     /// The item for a page's slug (the first one, when several share it).
@@ -543,11 +513,43 @@ impl Catalog {
         self.by_slug.get(slug).map(|&i| &self.items[i])
     }
 
-    /// The items whose `id` is `id`.
-    pub fn find_by_id<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Destination> + 'a {
-        self.items
+    /// The first item whose `id` is `id`.
+    pub fn get_by_id(&self, id: &str) -> Option<&Destination> {
+        self.by_id.get(id).map(|&i| &self.items[i])
+    }
+
+    /// The findings as diagnostics, each at its line and column (the file is read again,
+    /// only when there are findings).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        if self.findings.is_empty() {
+            return Vec::new();
+        }
+        // Each finding's own key, and its parent for when the key is absent (a missing
+        // label is reported at its setting).
+        let paths: Vec<YamlPath> = self
+            .findings
             .iter()
-            .filter(move |d| d.id.as_deref() == Some(id))
+            .flat_map(|f| {
+                [
+                    f.path.clone(),
+                    f.path[..f.path.len().saturating_sub(1)].to_vec(),
+                ]
+            })
+            .collect();
+        let located = self.locate(&paths);
+        let locations = located
+            .chunks(2)
+            .map(|pair| pair[0].clone().or_else(|| pair[1].clone()));
+        self.findings
+            .iter()
+            .zip(locations)
+            .map(|(f, loc)| {
+                let mut d = Diagnostic::warning(f.code, f.message.clone())
+                    .at(loc.unwrap_or_else(|| Location::file(&self.display_path)));
+                d.help = f.help.clone();
+                d
+            })
+            .collect()
     }
 
     /// Where items or their fields are in the file: paths relative to the item list
@@ -562,22 +564,163 @@ impl Catalog {
 
     /// As [`Catalog::locate`], on the catalog's text.
     pub fn locate_in(&self, text: &str, paths: &[YamlPath]) -> Vec<Option<Location>> {
-        let full: Vec<YamlPath> = paths
-            .iter()
-            .map(|p| {
-                let mut full = if self.wrapped {
-                    vec![Seg::Key("items".into())]
-                } else {
-                    Vec::new()
-                };
-                full.extend_from_slice(p);
-                full
-            })
-            .collect();
-        source_map::locate(text, &full)
-            .into_iter()
-            .map(|pos| pos.map(|p| Location::at(&self.display_path, p.line, p.column)))
-            .collect()
+        locate_items(text, paths, self.wrapped, &self.display_path)
+    }
+}
+
+fn locate_items(
+    text: &str,
+    paths: &[YamlPath],
+    wrapped: bool,
+    display_path: &Path,
+) -> Vec<Option<Location>> {
+    let full: Vec<YamlPath> = paths
+        .iter()
+        .map(|p| {
+            let mut full = if wrapped {
+                vec![Seg::Key("items".into())]
+            } else {
+                Vec::new()
+            };
+            full.extend_from_slice(p);
+            full
+        })
+        .collect();
+    source_map::locate(text, &full)
+        .into_iter()
+        .map(|pos| pos.map(|p| Location::at(display_path, p.line, p.column).with_source(text, 1)))
+        .collect()
+}
+
+fn missing_slug(
+    index: usize,
+    id: Option<String>,
+    path: &Path,
+    display_path: &Path,
+    wrapped: bool,
+) -> Error {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let loc = locate_items(&text, &[vec![Seg::Index(index)]], wrapped, display_path)
+        .pop()
+        .flatten()
+        .unwrap_or_else(|| Location::file(display_path));
+    let which = match id {
+        Some(id) => format!("item #{} (id `{id}`)", index + 1),
+        None => format!("item #{}", index + 1),
+    };
+    Error::new(
+        codes::ITEM_WITHOUT_SLUG,
+        format!("catalog {which} has no `slug`"),
+    )
+    .at(loc)
+    .with_help("every item needs a `slug:`, the name its page is found by")
+}
+
+fn wrong_flag(path: YamlPath, key: &str, kind: &str) -> Finding {
+    Finding {
+        code: codes::CATALOG_TYPE,
+        path,
+        message: format!("`{key}` should be true or false, found {kind}: treated as not true"),
+        help: Some(format!(
+            "write `{}: true` or `{}: false`, without quotes",
+            last_key(key),
+            last_key(key)
+        )),
+    }
+}
+
+fn last_key(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+fn read_setting(index: usize, si: usize, s: RawSetting, findings: &mut Vec<Finding>) -> Setting {
+    let at = |key: &str| {
+        vec![
+            Seg::Index(index),
+            Seg::Key("settings".into()),
+            Seg::Index(si),
+            Seg::Key(key.into()),
+        ]
+    };
+    let required = Flag::from_data(s.required);
+    let deprecated = Flag::from_data(s.deprecated);
+    for (flag, key) in [(required, "required"), (deprecated, "deprecated")] {
+        if let Flag::WrongType(kind) = flag {
+            findings.push(wrong_flag(at(key), key, kind));
+        }
+    }
+    for (d, key) in [
+        (&s.label, "label"),
+        (&s.kind, "type"),
+        (&s.description, "description"),
+    ] {
+        if let Some(d @ (Data::Seq(_) | Data::Map(_))) = d {
+            findings.push(Finding {
+                code: codes::CATALOG_TYPE,
+                path: at(key),
+                message: format!(
+                    "`{key}` should be text, found {}: shown as its items",
+                    d.kind()
+                ),
+                help: None,
+            });
+        }
+    }
+    Setting {
+        label: text_of(s.label).unwrap_or_default(),
+        kind: text_of(s.kind).unwrap_or_default(),
+        required,
+        deprecated,
+        default: s.default.unwrap_or(Data::Null),
+        description: text_of(s.description).unwrap_or_default(),
+    }
+}
+
+/// Empty labels (no anchor) and labels whose anchors collide, among the rows a page
+/// shows (deprecated settings have no row).
+fn check_anchors(index: usize, slug: &str, settings: &[Setting], findings: &mut Vec<Finding>) {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (si, s) in settings.iter().enumerate() {
+        if s.deprecated.is_true() {
+            continue;
+        }
+        let label_path = vec![
+            Seg::Index(index),
+            Seg::Key("settings".into()),
+            Seg::Index(si),
+            Seg::Key("label".into()),
+        ];
+        let anchor = slugify(&s.label);
+        if anchor.is_empty() {
+            let what = if s.label.trim().is_empty() {
+                "an empty label"
+            } else {
+                "a label with no letters or digits"
+            };
+            findings.push(Finding {
+                code: codes::EMPTY_LABEL,
+                path: label_path,
+                message: format!(
+                    "setting #{} of `{slug}` has {what}: its row has no anchor to link to",
+                    si + 1
+                ),
+                help: Some("give the setting a `label:` with letters or digits".into()),
+            });
+            continue;
+        }
+        if let Some(first) = seen.get(&anchor) {
+            findings.push(Finding {
+                code: codes::ANCHOR_COLLISION,
+                path: label_path,
+                message: format!(
+                    "labels `{first}` and `{}` of `{slug}` both make the anchor `#{anchor}`; this row gets a numbered one",
+                    s.label
+                ),
+                help: Some("make the labels differ in letters or digits, not only in case or punctuation".into()),
+            });
+        } else {
+            seen.insert(anchor, &s.label);
+        }
     }
 }
 

@@ -40,6 +40,8 @@ pub struct Location {
     pub line: Option<usize>,
     /// 1-based column (in characters).
     pub column: Option<usize>,
+    /// The text of that line, to show under the message.
+    pub source_line: Option<String>,
 }
 
 impl Location {
@@ -49,6 +51,7 @@ impl Location {
             path: path.into(),
             line: None,
             column: None,
+            source_line: None,
         }
     }
 
@@ -58,7 +61,20 @@ impl Location {
             path: path.into(),
             line: Some(line),
             column: Some(column),
+            source_line: None,
         }
+    }
+
+    /// Keeps the text of the location's line, taken from `text` (the whole file, or
+    /// `first_line` onwards), to show it under the message.
+    pub fn with_source(mut self, text: &str, first_line: usize) -> Self {
+        if let Some(line) = self.line {
+            self.source_line = line
+                .checked_sub(first_line)
+                .and_then(|i| text.lines().nth(i))
+                .map(|l| l.trim_end_matches('\r').to_string());
+        }
+        self
     }
 }
 
@@ -146,11 +162,38 @@ impl fmt::Display for Diagnostic {
             self.code,
             self.message
         )?;
-        if let Some(location) = &self.location {
-            write!(f, "\n  --> {location}")?;
+        let Some(location) = &self.location else {
+            if let Some(help) = &self.help {
+                write!(f, "\n  = help: {help}")?;
+            }
+            return Ok(());
+        };
+        let gutter = location.line.map_or(1, |l| l.to_string().len());
+        let pad = " ".repeat(gutter);
+        write!(f, "\n{pad}--> {location}")?;
+        if let (Some(line), Some(src)) = (location.line, &location.source_line) {
+            if src.chars().count() <= 300 {
+                let col = location.column.unwrap_or(1).max(1);
+                let lead: String = src
+                    .chars()
+                    .take(col - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let width = src
+                    .chars()
+                    .skip(col - 1)
+                    .take_while(|c| !matches!(c, ':' | ' ' | '\t' | ',' | '}' | ']'))
+                    .count()
+                    .max(1);
+                write!(
+                    f,
+                    "\n{pad} |\n{line} | {src}\n{pad} | {lead}{}",
+                    "^".repeat(width)
+                )?;
+            }
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n{pad} = help: {help}")?;
         }
         Ok(())
     }
@@ -224,4 +267,16 @@ pub mod codes {
     pub const UNKNOWN_CONFIG_KEY: &str = "W002";
     /// A destination page's slug has no catalog item.
     pub const NO_CATALOG_ITEM: &str = "W101";
+    /// Catalog items that no page uses.
+    pub const UNUSED_ITEM: &str = "W102";
+    /// Two catalog items share a slug (the first wins, as in Jekyll).
+    pub const DUPLICATE_SLUG: &str = "W103";
+    /// An unknown front matter key on a destination page that looks like a known flag.
+    pub const UNKNOWN_FLAG: &str = "W104";
+    /// A catalog field of the wrong type (treated as Jekyll would).
+    pub const CATALOG_TYPE: &str = "W105";
+    /// A setting with an empty label: its row has no anchor.
+    pub const EMPTY_LABEL: &str = "W106";
+    /// Labels of one destination whose anchors collide.
+    pub const ANCHOR_COLLISION: &str = "W107";
 }

@@ -15,6 +15,18 @@ pub const FLAGS: &[&str] = &[
     "show-sync-disclaimer",
 ];
 
+/// Keys this preprocessor reads, plus the ones every page has (no warning for them).
+pub const KNOWN_KEYS: &[&str] = &[
+    "hide-boilerplate",
+    "hide-personas-partial",
+    "hide-settings",
+    "show-sync-disclaimer",
+    "slug",
+    "layout",
+    "id",
+    "title",
+];
+
 /// Where the front matter block is in a chapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Block<'a> {
@@ -117,12 +129,13 @@ impl Parsed<'_> {
 
     /// Where a front matter key is, counted in the chapter's source file.
     pub fn key_location(&self, chapter: &Path, key: &str) -> Location {
-        self.block
-            .and_then(|b| key_position(b.yaml, key))
-            .map_or_else(
-                || Location::file(chapter),
-                |(l, c)| Location::at(chapter, l, c),
-            )
+        match self.block {
+            Some(b) => match key_position(b.yaml, key) {
+                Some((l, c)) => Location::at(chapter, l, c).with_source(b.yaml, 2),
+                None => Location::file(chapter),
+            },
+            None => Location::file(chapter),
+        }
     }
 }
 
@@ -141,7 +154,7 @@ pub fn parse<'a>(content: &'a str, chapter: &Path) -> Result<Parsed<'a>> {
     };
     let data: Data = serde_yaml::from_str(block.yaml).map_err(|e| {
         let loc = match e.location() {
-            Some(l) => Location::at(chapter, l.line() + 1, l.column()),
+            Some(l) => Location::at(chapter, l.line() + 1, l.column()).with_source(block.yaml, 2),
             None => Location::at(chapter, 1, 1),
         };
         let msg = e.to_string();
@@ -331,14 +344,17 @@ mod tests {
         let err = p("---\ntitle: A\nhide-settings: \"true\"\n---\n").unwrap_err();
         let d = err.diagnostic();
         assert_eq!(d.code, codes::FRONT_MATTER_TYPE);
-        assert_eq!(d.location, Some(Location::at("src/x.md", 3, 1)));
+        assert_eq!(
+            d.location,
+            Some(Location::at("src/x.md", 3, 1).with_source("hide-settings: \"true\"", 3))
+        );
         assert!(d.message.contains("`hide-settings`"), "{}", d.message);
         assert!(d.help.as_deref().unwrap().contains("without quotes"));
         // YAML 1.2: `yes` is a string, not a boolean
         let err = p("---\nhide-boilerplate: yes\n---\n").unwrap_err();
         assert_eq!(
             err.diagnostic().location,
-            Some(Location::at("src/x.md", 2, 1))
+            Some(Location::at("src/x.md", 2, 1).with_source("hide-boilerplate: yes", 2))
         );
         let err = p("---\nshow-sync-disclaimer: 1\n---\n").unwrap_err();
         assert!(err.diagnostic().message.contains("the number 1"));

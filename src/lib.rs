@@ -15,6 +15,7 @@
 //! 6. [`preprocessor`]: the run that ties them together and collects [`diagnostics`].
 
 pub mod catalog;
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;

@@ -2,8 +2,9 @@
 //! `supports RENDERER` for mdBook.
 
 use clap::{Parser, Subcommand};
-use mdbook_destinations::preprocessor;
+use mdbook_destinations::{check, preprocessor};
 use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// mdBook preprocessor: appends Personas and Settings sections, generated from a catalog
@@ -23,12 +24,45 @@ enum Command {
         /// The renderer's name (`html`, `markdown`, …).
         renderer: String,
     },
+    /// Reads the book, its chapters and the catalog as a build would, without building,
+    /// and reports every problem and a summary.
+    Check {
+        /// The book folder (holding book.toml).
+        #[arg(default_value = ".")]
+        book_dir: PathBuf,
+        /// Exit with status 2 when there are warnings (and no errors).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// `human` (rustc-like lines) or `json` (one document, for tools).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Supports { .. }) => ExitCode::SUCCESS,
+        Some(Command::Check {
+            book_dir,
+            deny_warnings,
+            format,
+        }) => {
+            let report = check::check(&book_dir);
+            let text = match format {
+                OutputFormat::Human => check::render_human(&report, &book_dir),
+                OutputFormat::Json => check::render_json(&report, &book_dir),
+            };
+            // The report is the command's output: stdout, so it can be piped or saved.
+            print!("{text}");
+            ExitCode::from(check::exit_code(&report, deny_warnings))
+        }
         None => run_preprocessor(),
     }
 }
@@ -58,7 +92,6 @@ fn run_preprocessor() -> ExitCode {
             for d in &failure.diagnostics {
                 let _ = writeln!(err, "{d}");
             }
-            let _ = writeln!(err, "{}", failure.error);
             ExitCode::FAILURE
         }
     }

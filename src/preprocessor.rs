@@ -2,12 +2,15 @@
 //! matter stripped and every destination page given its sections.
 
 use crate::catalog::Catalog;
+use crate::catalog::Destination;
 use crate::config::{self, Config};
-use crate::diagnostics::{codes, Diagnostic, Error, Location, Result};
+use crate::diagnostics::{codes, Diagnostic, Error, Location, Result, Severity};
+use crate::frontmatter::Parsed;
 use crate::frontmatter::{self, FrontMatter};
 use crate::pages::{self, PageSelector};
 use crate::protocol::{self, Book, ChapterRef};
 use crate::render::{self, MarkdownOptions, Sections, Texts};
+use crate::source_map::{Seg, YamlPath};
 use crate::{catalog, markdown};
 use std::path::{Path, PathBuf};
 
@@ -34,7 +37,10 @@ pub enum Outcome {
     /// Not a destination page (front matter, if any, stripped).
     NotDestination,
     /// A destination page that asked for nothing (`hide-boilerplate`).
-    Hidden,
+    Hidden {
+        /// Its catalog item, if its slug has one.
+        item: Option<usize>,
+    },
     /// A destination page whose slug has no catalog item (or that has no slug).
     NoItem {
         /// The slug looked up, if there was one.
@@ -127,8 +133,8 @@ impl Preprocessor {
         let display = self.chapter_display(&chapter);
         let parsed = frontmatter::parse(chapter.content, &display)?;
         let body_start = parsed.body_start();
-        let front = parsed.front;
-        let (outcome, footer) = self.footer_for(chapter.source_path, &front, &display, diagnostics);
+        let (outcome, footer) =
+            self.footer_for(chapter.source_path, &parsed, &display, diagnostics);
         let content = chapter.content;
         if footer.is_empty() {
             if body_start > 0 {
@@ -156,18 +162,26 @@ impl Preprocessor {
     fn footer_for(
         &self,
         source_path: Option<&str>,
-        front: &FrontMatter,
+        parsed: &Parsed<'_>,
         display: &Path,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (Outcome, String) {
+        let front = &parsed.front;
         if !self.selector.is_destination(source_path, front) {
             return (Outcome::NotDestination, String::new());
         }
-        if front.hide_boilerplate {
-            return (Outcome::Hidden, String::new());
-        }
+        diagnostics.extend(misspelled_flags(parsed, display));
         let slug = pages::slug(source_path, front);
-        let Some(dest) = slug.as_deref().and_then(|s| self.catalog.get(s)) else {
+        let dest = slug.as_deref().and_then(|s| self.catalog.get(s));
+        if front.hide_boilerplate {
+            return (
+                Outcome::Hidden {
+                    item: dest.map(|d| d.index),
+                },
+                String::new(),
+            );
+        }
+        let Some(dest) = dest else {
             diagnostics.push(self.no_item_warning(slug.as_deref(), front, display));
             return (Outcome::NoItem { slug }, String::new());
         };
@@ -215,7 +229,7 @@ impl Preprocessor {
         let by_id = front
             .id
             .as_deref()
-            .and_then(|id| self.catalog.find_by_id(id).next());
+            .and_then(|id| self.catalog.get_by_id(id));
         if let Some(item) = by_id {
             return d.with_help(format!(
                 "the catalog item with this page's id `{}` has slug `{}`: set `slug: {}` in the front matter",
@@ -238,17 +252,207 @@ impl Preprocessor {
         }
     }
 
-    /// Runs over the whole book; returns the diagnostics (warnings, or errors when strict).
-    pub fn run(&self, book: &mut Book) -> Result<Vec<Diagnostic>> {
-        let mut diagnostics = Vec::new();
-        book.for_each_chapter_mut(|chapter| {
-            if let Some(chapter) = protocol::chapter_ref(chapter) {
-                self.process_chapter(chapter, &mut diagnostics)?;
+    /// Runs over the whole book: the catalog's own findings, then every chapter (an error
+    /// in one chapter is recorded and the others are still read, so that every problem is
+    /// reported at once), then the catalog items no page used.
+    pub fn run(&self, book: &mut Book, unused: Unused) -> Report {
+        let mut report = Report {
+            diagnostics: self.catalog.diagnostics(),
+            stats: Stats {
+                items: self.catalog.items.len(),
+                ..Stats::default()
+            },
+        };
+        let mut used = vec![false; self.catalog.items.len()];
+        let walked = book.for_each_chapter_mut(|chapter| {
+            let Some(chapter) = protocol::chapter_ref(chapter) else {
+                return Ok(());
+            };
+            report.stats.chapters += 1;
+            match self.process_chapter(chapter, &mut report.diagnostics) {
+                Ok(outcome) => report.stats.count(&outcome, &mut used),
+                Err(e) => report.diagnostics.push(*e.0),
             }
             Ok(())
-        })?;
-        Ok(diagnostics)
+        });
+        if let Err(e) = walked {
+            report.diagnostics.push(*e.0);
+        }
+        let unused_items: Vec<&Destination> = self
+            .catalog
+            .items
+            .iter()
+            // A repeated slug is reported as such (W103), not as a missing page.
+            .filter(|d| {
+                !used[d.index]
+                    && self
+                        .catalog
+                        .get(&d.slug)
+                        .is_some_and(|first| first.index == d.index)
+            })
+            .collect();
+        report.stats.unused_items = unused_items.len();
+        report
+            .diagnostics
+            .extend(self.unused_diagnostics(&unused_items, unused));
+        if self.config.strict {
+            report.diagnostics = std::mem::take(&mut report.diagnostics)
+                .into_iter()
+                .map(Diagnostic::promoted)
+                .collect();
+        }
+        report
     }
+
+    fn unused_diagnostics(&self, unused: &[&Destination], mode: Unused) -> Vec<Diagnostic> {
+        if unused.is_empty() {
+            return Vec::new();
+        }
+        let catalog = self.catalog.display_path.display();
+        match mode {
+            Unused::Summary => {
+                let shown: Vec<String> = unused
+                    .iter()
+                    .take(3)
+                    .map(|d| format!("`{}`", d.slug))
+                    .collect();
+                let more = if unused.len() > 3 { ", …" } else { "" };
+                let n = unused.len();
+                vec![Diagnostic::warning(
+                    codes::UNUSED_ITEM,
+                    format!(
+                        "{n} catalog item{} in {catalog} ha{} no destination page: {}{more}",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "s" } else { "ve" },
+                        shown.join(", ")
+                    ),
+                )
+                .with_help("run `mdbook-destinations check` to list them with their lines")]
+            }
+            Unused::List => {
+                let paths: Vec<YamlPath> = unused
+                    .iter()
+                    .map(|d| vec![Seg::Index(d.index), Seg::Key("slug".into())])
+                    .collect();
+                let locations = self.catalog.locate(&paths);
+                unused
+                    .iter()
+                    .zip(locations)
+                    .map(|(d, loc)| {
+                        Diagnostic::warning(
+                            codes::UNUSED_ITEM,
+                            format!("catalog item `{}` has no destination page", d.slug),
+                        )
+                        .at(loc.unwrap_or_else(|| Location::file(&self.catalog.display_path)))
+                        .with_help(format!(
+                            "add a page whose slug is `{}` (a folder `{}/` with an `index.md` under a `pages` glob, or `slug: {}` in a page's front matter), or remove the item",
+                            d.slug, d.slug, d.slug
+                        ))
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// How catalog items without a page are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unused {
+    /// One line (builds).
+    Summary,
+    /// One diagnostic per item, at its line (`check`).
+    List,
+}
+
+/// Counts for a run, as `check` prints them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// Chapters read (drafts excluded).
+    pub chapters: usize,
+    /// Chapters that are destination pages.
+    pub destination_pages: usize,
+    /// Destination pages that got their sections.
+    pub rendered: usize,
+    /// Destination pages with `hide-boilerplate: true`.
+    pub hidden: usize,
+    /// Destination pages whose slug has no catalog item.
+    pub without_item: usize,
+    /// Catalog items.
+    pub items: usize,
+    /// Catalog items that no destination page uses.
+    pub unused_items: usize,
+    /// Settings rows written.
+    pub rows: usize,
+}
+
+impl Stats {
+    fn count(&mut self, outcome: &Outcome, used: &mut [bool]) {
+        match outcome {
+            Outcome::NotDestination => return,
+            Outcome::Hidden { item } => {
+                self.hidden += 1;
+                if let Some(i) = item {
+                    used[*i] = true;
+                }
+            }
+            Outcome::NoItem { .. } => self.without_item += 1,
+            Outcome::Rendered { item, rows } => {
+                self.rendered += 1;
+                self.rows += rows;
+                used[*item] = true;
+            }
+        }
+        self.destination_pages += 1;
+    }
+}
+
+/// What a run found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every diagnostic, in order: the catalog's, the chapters', the unused items.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The counts.
+    pub stats: Stats,
+}
+
+impl Report {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// Unknown front matter keys that look like a known flag (`hide_settings`,
+/// `hidePersonasPartial`, `hide-setting`), each at its line.
+fn misspelled_flags(parsed: &Parsed<'_>, chapter: &Path) -> Vec<Diagnostic> {
+    parsed
+        .front
+        .entries
+        .iter()
+        .filter(|(key, _)| !frontmatter::KNOWN_KEYS.contains(&key.as_str()))
+        .filter_map(|(key, _)| {
+            let flag = config::nearest(key, frontmatter::FLAGS.iter().copied())?;
+            Some(
+                Diagnostic::warning(
+                    codes::UNKNOWN_FLAG,
+                    format!("unknown front matter key `{key}` is ignored"),
+                )
+                .at(parsed.key_location(chapter, key))
+                .with_help(format!("did you mean `{flag}`?")),
+            )
+        })
+        .collect()
 }
 
 /// Up to three slugs within a small edit distance of `slug`, nearest first.
@@ -272,20 +476,17 @@ pub struct Run {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A failed run: the error, and the warnings that came before it.
+/// A failed run: every diagnostic, errors among them, in order.
 #[derive(Debug)]
 pub struct Failure {
-    /// The warnings collected before the error (to print first).
+    /// What to print, in order.
     pub diagnostics: Vec<Diagnostic>,
-    /// What stopped the run.
-    pub error: Error,
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Failure {
-            diagnostics: Vec::new(),
-            error,
+            diagnostics: vec![*error.0],
         }
     }
 }
@@ -294,29 +495,34 @@ impl From<Error> for Failure {
 pub fn run_protocol(input: &[u8]) -> std::result::Result<Run, Failure> {
     let (context, mut book) = protocol::parse_input(input)?;
     let mut diagnostics: Vec<Diagnostic> = context.version_warning().into_iter().collect();
-    let (pre, warnings) =
-        Preprocessor::new(&context.root, &context.config).map_err(|error| Failure {
-            diagnostics: diagnostics.clone(),
-            error,
-        })?;
+    let (pre, warnings) = match Preprocessor::new(&context.root, &context.config) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            diagnostics.push(*error.0);
+            return Err(Failure { diagnostics });
+        }
+    };
     diagnostics.extend(warnings);
-    match pre.run(&mut book) {
-        Ok(more) => diagnostics.extend(more),
-        Err(error) => return Err(Failure { diagnostics, error }),
+    if pre.config.strict {
+        diagnostics = diagnostics.into_iter().map(Diagnostic::promoted).collect();
     }
-    if pre.config.strict && !diagnostics.is_empty() {
-        let n = diagnostics.len();
-        return Err(Failure {
-            diagnostics: diagnostics.into_iter().map(Diagnostic::promoted).collect(),
-            error: Error::new(
+    let report = pre.run(&mut book, Unused::Summary);
+    diagnostics.extend(report.diagnostics);
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors == 0 {
+        return Ok(Run { book, diagnostics });
+    }
+    if pre.config.strict && diagnostics.iter().any(|d| d.code.starts_with('W')) {
+        diagnostics.push(
+            Diagnostic::error(
                 codes::STRICT,
-                format!(
-                    "{n} warning{} with `strict = true` in [preprocessor.destinations]",
-                    if n == 1 { "" } else { "s" }
-                ),
+                "warnings are errors with `strict = true` in [preprocessor.destinations]",
             )
             .in_file("book.toml"),
-        });
+        );
     }
-    Ok(Run { book, diagnostics })
+    Err(Failure { diagnostics })
 }

@@ -143,7 +143,14 @@ fn layout_and_slug_select_a_page_outside_the_glob() {
     let m = page("guides/legacy-name.html");
     assert!(h2s(&m).contains(&"settings"));
     assert!(m.contains("id=\"clé-de-sondage\""), "{m}");
-    assert!(m.contains("id=\"data-center\"") && m.contains("id=\"data-center-2\""));
+    assert!(m.contains("id=\"data-center\"") && m.contains("id=\"data-center-override\""));
+}
+
+#[test]
+fn a_readme_page_takes_its_slug_from_its_folder() {
+    let m = page("destinations/fernhollow-chat/index.html");
+    assert!(m.contains("id=\"room-id\""));
+    assert!(m.contains("id=\"greet-returning-visitors\""));
 }
 
 #[test]
