@@ -508,6 +508,40 @@ impl Catalog {
         })
     }
 
+    /// The catalog's items as generic data, every field kept (for Liquid's
+    /// `site.data.catalog.destinations.items` and `destination`). Reads the file again.
+    pub fn load_raw_items(&self) -> Result<Vec<Data>> {
+        let bytes = std::fs::read(&self.path).map_err(|e| {
+            Error::new(
+                codes::UNREADABLE_FILE,
+                format!(
+                    "cannot read the catalog at {}: {}",
+                    self.path.display(),
+                    io_reason(&e)
+                ),
+            )
+            .in_file(&self.display_path)
+        })?;
+        let data: Data = match Format::of(&self.path) {
+            Format::Json => serde_json::from_slice(&bytes)
+                .map_err(|e| syntax_error(&e.to_string(), "JSON").in_file(&self.display_path))?,
+            Format::Yaml => serde_yaml::from_slice(&bytes)
+                .map_err(|e| syntax_error(&e.to_string(), "YAML").in_file(&self.display_path))?,
+        };
+        Ok(match data {
+            Data::Seq(items) => items,
+            Data::Map(entries) => entries
+                .into_iter()
+                .find(|(k, _)| *k == Data::Str("items".into()))
+                .and_then(|(_, v)| match v {
+                    Data::Seq(items) => Some(items),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        })
+    }
+
     /// The item for a page's slug (the first one, when several share it).
     pub fn get(&self, slug: &str) -> Option<&Destination> {
         self.by_slug.get(slug).map(|&i| &self.items[i])

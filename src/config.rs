@@ -38,6 +38,18 @@ pub struct Config {
     pub strict: bool,
     /// Curly quotes and dashes in descriptions, as mdBook does for the page itself.
     pub smart_punctuation: bool,
+    /// The Personas section's heading (plain text).
+    pub personas_heading: Option<String>,
+    /// A partial (Liquid) that replaces the Personas paragraphs.
+    pub personas_text: Option<PathBuf>,
+    /// The Settings section's heading (plain text).
+    pub settings_heading: Option<String>,
+    /// The sentence under the Settings heading (markdown).
+    pub settings_intro: Option<String>,
+    /// A whole-footer Liquid template that replaces the built-in sections.
+    pub template: Option<PathBuf>,
+    /// Where `{% include %}` looks, relative to the book root.
+    pub includes: PathBuf,
 }
 
 impl Default for Config {
@@ -49,6 +61,12 @@ impl Default for Config {
             pages: Vec::new(),
             strict: false,
             smart_punctuation: true,
+            personas_heading: None,
+            personas_text: None,
+            settings_heading: None,
+            settings_intro: None,
+            template: None,
+            includes: PathBuf::from("includes"),
         }
     }
 }
@@ -123,6 +141,14 @@ impl Config {
         if let Some(b) = boolean(map, "smart-punctuation")? {
             cfg.smart_punctuation = b;
         }
+        cfg.personas_heading = text(map, "personas-heading")?;
+        cfg.settings_heading = text(map, "settings-heading")?;
+        cfg.settings_intro = text(map, "settings-intro")?;
+        cfg.personas_text = string(map, "personas-text")?.map(PathBuf::from);
+        cfg.template = string(map, "template")?.map(PathBuf::from);
+        if let Some(dir) = string(map, "includes")? {
+            cfg.includes = PathBuf::from(dir);
+        }
         for key in map.keys() {
             if KEYS.contains(&key.as_str()) || MDBOOK_KEYS.contains(&key.as_str()) {
                 continue;
@@ -154,6 +180,15 @@ fn string(map: &Map<String, Value>, key: &str) -> Result<Option<String>> {
         None => Ok(None),
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
         Some(Value::String(_)) => Err(bad(key, "a path, found an empty string")),
+        Some(other) => Err(bad(key, &format!("a string, found {}", kind(other)))),
+    }
+}
+
+/// A text (may be empty: an empty intro is a choice).
+fn text(map: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(bad(key, &format!("a string, found {}", kind(other)))),
     }
 }

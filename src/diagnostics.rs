@@ -260,6 +260,8 @@ pub mod codes {
     pub const OUTPUT: &str = "E008";
     /// `strict = true` and there were warnings.
     pub const STRICT: &str = "E009";
+    /// A Liquid partial or template does not parse, uses an unknown filter, or fails.
+    pub const TEMPLATE: &str = "E010";
 
     /// The calling mdBook is outside the versions this release is tested with.
     pub const MDBOOK_VERSION: &str = "W001";

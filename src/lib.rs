@@ -21,9 +21,11 @@ pub mod diagnostics;
 pub mod frontmatter;
 pub mod markdown;
 pub mod pages;
+pub mod partials;
 pub mod preprocessor;
 pub mod protocol;
 pub mod render;
 pub mod source_map;
+pub mod template;
 
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};

@@ -7,11 +7,12 @@ use crate::config::{self, Config};
 use crate::diagnostics::{codes, Diagnostic, Error, Location, Result, Severity};
 use crate::frontmatter::Parsed;
 use crate::frontmatter::{self, FrontMatter};
+use crate::markdown;
 use crate::pages::{self, PageSelector};
+use crate::partials::{PageInfo, Words};
 use crate::protocol::{self, Book, ChapterRef};
-use crate::render::{self, MarkdownOptions, Sections, Texts};
+use crate::render::{MarkdownOptions, Sections};
 use crate::source_map::{Seg, YamlPath};
-use crate::{catalog, markdown};
 use std::path::{Path, PathBuf};
 
 /// Everything loaded before the chapters are read.
@@ -25,10 +26,9 @@ pub struct Preprocessor {
     pub src_dir: PathBuf,
     /// The catalog.
     pub catalog: Catalog,
-    /// The sync-frequency note's text.
-    pub sync_note: String,
+    /// The words around the sections, partials and template.
+    pub words: Words,
     selector: PageSelector,
-    markdown: MarkdownOptions,
 }
 
 /// What happened to one chapter.
@@ -70,20 +70,6 @@ impl Preprocessor {
             )
         };
         let catalog = Catalog::load(&root.join(&config.catalog), &config.catalog, &key)?;
-        let sync_note = match &config.sync_note {
-            Some(path) => std::fs::read_to_string(root.join(path)).map_err(|e| {
-                Error::new(
-                    codes::UNREADABLE_FILE,
-                    format!(
-                        "cannot read the sync note (key `sync-note` in [preprocessor.destinations]) at {}: {}",
-                        root.join(path).display(),
-                        catalog::io_reason(&e)
-                    ),
-                )
-                .in_file(path)
-            })?,
-            None => render::texts::DEFAULT_SYNC_NOTE.to_string(),
-        };
         let src_dir = PathBuf::from(
             book_config
                 .get("book")
@@ -94,26 +80,18 @@ impl Preprocessor {
         let markdown = MarkdownOptions {
             smart_punctuation: config.smart_punctuation,
         };
+        let words = Words::load(&config, root, &catalog, markdown)?;
         Ok((
             Preprocessor {
                 config,
                 root: root.to_path_buf(),
                 src_dir,
                 catalog,
-                sync_note,
+                words,
                 selector,
-                markdown,
             },
             warnings,
         ))
-    }
-
-    /// The texts the sections are written with.
-    pub fn texts(&self) -> Texts<'_> {
-        Texts {
-            sync_note: &self.sync_note,
-            ..Texts::default()
-        }
     }
 
     /// A chapter's path as messages show it: `src/destinations/acme/index.md`.
@@ -133,8 +111,13 @@ impl Preprocessor {
         let display = self.chapter_display(&chapter);
         let parsed = frontmatter::parse(chapter.content, &display)?;
         let body_start = parsed.body_start();
-        let (outcome, footer) =
-            self.footer_for(chapter.source_path, &parsed, &display, diagnostics);
+        let (outcome, footer) = self.footer_for(
+            chapter.name,
+            chapter.source_path,
+            &parsed,
+            &display,
+            diagnostics,
+        )?;
         let content = chapter.content;
         if footer.is_empty() {
             if body_start > 0 {
@@ -161,32 +144,49 @@ impl Preprocessor {
 
     fn footer_for(
         &self,
+        name: &str,
         source_path: Option<&str>,
         parsed: &Parsed<'_>,
         display: &Path,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> (Outcome, String) {
+    ) -> Result<(Outcome, String)> {
         let front = &parsed.front;
         if !self.selector.is_destination(source_path, front) {
-            return (Outcome::NotDestination, String::new());
+            return Ok((Outcome::NotDestination, String::new()));
         }
         diagnostics.extend(misspelled_flags(parsed, display));
         let slug = pages::slug(source_path, front);
         let dest = slug.as_deref().and_then(|s| self.catalog.get(s));
         if front.hide_boilerplate {
-            return (
+            return Ok((
                 Outcome::Hidden {
                     item: dest.map(|d| d.index),
                 },
                 String::new(),
-            );
+            ));
         }
-        let Some(dest) = dest else {
+        if dest.is_none() {
             diagnostics.push(self.no_item_warning(slug.as_deref(), front, display));
-            return (Outcome::NoItem { slug }, String::new());
+        }
+        let page = PageInfo {
+            front,
+            name,
+            source_path,
+            slug: slug.as_deref(),
+            display,
         };
-        let sections = Sections::for_page(dest, front);
-        let footer = render::footer(dest, sections, &self.texts(), self.markdown);
+        let sections = dest
+            .map(|d| Sections::for_page(d, front))
+            .unwrap_or_default();
+        // Without a template, a page without item gets nothing; a template decides itself.
+        let footer = if dest.is_some() || self.words.has_template() {
+            self.words.footer(&page, dest, sections)?
+        } else {
+            String::new()
+        };
+        let Some(dest) = dest else {
+            return Ok((Outcome::NoItem { slug }, footer));
+        };
         let rows = if sections.settings {
             dest.settings
                 .iter()
@@ -195,13 +195,13 @@ impl Preprocessor {
         } else {
             0
         };
-        (
+        Ok((
             Outcome::Rendered {
                 item: dest.index,
                 rows,
             },
             footer,
-        )
+        ))
     }
 
     fn no_item_warning(
