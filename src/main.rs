@@ -1,8 +1,8 @@
-//! The `mdbook-destinations` command: the preprocessor itself (no arguments), and
-//! `supports RENDERER` for mdBook.
+//! The `mdbook-destinations` command: the preprocessor itself (no arguments),
+//! `supports RENDERER` for mdBook, and `install [BOOK_DIR]` to set a book up.
 
 use clap::{Parser, Subcommand};
-use mdbook_destinations::preprocessor;
+use mdbook_destinations::{install, preprocessor};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -23,12 +23,25 @@ enum Command {
         /// The renderer's name (`html`, `markdown`, …).
         renderer: String,
     },
+    /// Sets a book up: adds [preprocessor.destinations] to its book.toml, watches the
+    /// catalog's folder under `mdbook serve`, and adds the stylesheet for the generated
+    /// sections. Running it again changes nothing.
+    Install {
+        /// The book's folder (the one holding book.toml).
+        #[arg(default_value = ".")]
+        book_dir: std::path::PathBuf,
+        /// The catalog, relative to the book folder [default: data/catalog/destinations.yml,
+        /// or the catalog already configured].
+        #[arg(long, value_name = "PATH")]
+        catalog: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Supports { .. }) => ExitCode::SUCCESS,
+        Some(Command::Install { book_dir, catalog }) => run_install(book_dir, catalog),
         None => run_preprocessor(),
     }
 }
@@ -59,6 +72,31 @@ fn run_preprocessor() -> ExitCode {
                 let _ = writeln!(err, "{d}");
             }
             let _ = writeln!(err, "{}", failure.error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_install(book_dir: std::path::PathBuf, catalog: Option<String>) -> ExitCode {
+    let options = install::Options { book_dir, catalog };
+    match install::install(&options) {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("{w}");
+            }
+            if report.changes.is_empty() {
+                println!(
+                    "{}: already set up for mdbook-destinations; nothing changed",
+                    options.book_dir.join("book.toml").display()
+                );
+            }
+            for change in &report.changes {
+                println!("{change}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
