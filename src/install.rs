@@ -285,12 +285,13 @@ pub fn plan(text: &str, book_dir: &Path, catalog: Option<&str>) -> Result<Plan> 
         let Some(file) = file else { continue };
         let dir = parent_folder(file);
         match watch_problem(&dir, &src, book_dir) {
-            None => {
+            Watch::Add => {
                 if !wanted_dirs.iter().any(|(d, _)| same_path(d, &dir)) {
                     wanted_dirs.push((dir, what));
                 }
             }
-            Some(problem) => warnings.push(
+            Watch::AlreadyWatched => {}
+            Watch::Not(problem) => warnings.push(
                 Diagnostic::warning(
                     codes::INSTALL_NOTE,
                     format!(
@@ -491,15 +492,24 @@ fn same_path(a: &str, b: &str) -> bool {
     normal_parts(Path::new(a)) == normal_parts(Path::new(b))
 }
 
-/// Why a folder should not be watched: mdBook watches `src/` already, and watching the
-/// book root (or a folder above it) would see every build's own output and rebuild forever.
-fn watch_problem(dir: &str, src: &str, book_dir: &Path) -> Option<String> {
+/// Whether a folder goes into `build.extra-watch-dirs`.
+#[derive(Debug, PartialEq, Eq)]
+enum Watch {
+    /// Yes.
+    Add,
+    /// No need: it is inside `src/`, which mdBook watches.
+    AlreadyWatched,
+    /// No, and the user should know why.
+    Not(String),
+}
+
+/// Watching the book root (or a folder above it) would see every build's own output and
+/// rebuild forever, so such a folder is not added.
+fn watch_problem(dir: &str, src: &str, book_dir: &Path) -> Watch {
     let parts = normal_parts(Path::new(dir));
     let src_parts = normal_parts(Path::new(src));
     if parts.starts_with(&src_parts) && !Path::new(dir).is_absolute() {
-        return Some(format!(
-            "it is inside `{src}`, which mdBook watches already"
-        ));
+        return Watch::AlreadyWatched;
     }
     let abs_dir = std::fs::canonicalize(book_dir.join(dir)).ok();
     let abs_root = std::fs::canonicalize(book_dir).ok();
@@ -509,12 +519,12 @@ fn watch_problem(dir: &str, src: &str, book_dir: &Path) -> Option<String> {
         _ => parts.is_empty() || parts.iter().all(|p| p == ".."),
     };
     if covers_root {
-        return Some(format!(
+        return Watch::Not(format!(
             "`{dir}` holds the book itself, and watching it would rebuild on every build's own output; \
              move the file into a folder of its own to get rebuilds on change"
         ));
     }
-    None
+    Watch::Add
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -653,10 +663,10 @@ mod tests {
             p.book_toml
         );
         assert!(
-            p.warnings
+            !p.warnings
                 .iter()
-                .any(|w| w.message.contains("inside `pages`")),
-            "{:?}",
+                .any(|w| w.message.contains("extra-watch-dirs")),
+            "a sync note inside src/ is watched already, silently: {:?}",
             p.warnings
         );
         let root = plan_in("[preprocessor.destinations]\ncatalog = \"d.yml\"\n", None);

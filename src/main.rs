@@ -23,9 +23,12 @@ enum Command {
         /// The renderer's name (`html`, `markdown`, …).
         renderer: String,
     },
-    /// Sets a book up: adds [preprocessor.destinations] to its book.toml, watches the
-    /// catalog's folder under `mdbook serve`, and adds the stylesheet for the generated
-    /// sections. Running it again changes nothing.
+    /// Sets a book up for this preprocessor (book.toml and a stylesheet).
+    ///
+    /// Adds [preprocessor.destinations] to the book's book.toml, the catalog's folder to
+    /// build.extra-watch-dirs (so `mdbook serve` rebuilds when it changes), and the
+    /// stylesheet for the generated sections to output.html.additional-css. Keeps the
+    /// file's comments and formatting; running it again changes nothing.
     Install {
         /// The book's folder (the one holding book.toml).
         #[arg(default_value = ".")]
