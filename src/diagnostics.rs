@@ -263,6 +263,16 @@ pub mod codes {
     /// A Liquid partial or template does not parse, uses an unknown filter, or fails.
     pub const TEMPLATE: &str = "E010";
 
+    /// `install`: the book folder or its `book.toml` is missing or unreadable.
+    pub const INSTALL_NO_BOOK: &str = "E201";
+    /// `install`: `book.toml` does not parse, or holds a value install cannot extend.
+    pub const INSTALL_BAD_BOOK_TOML: &str = "E202";
+    /// `install`: a file cannot be written.
+    pub const INSTALL_WRITE: &str = "E203";
+    /// `install`: something the user should finish by hand (a missing catalog, a folder
+    /// not watched, a book without HTML output).
+    pub const INSTALL_NOTE: &str = "W201";
+
     /// The calling mdBook is outside the versions this release is tested with.
     pub const MDBOOK_VERSION: &str = "W001";
     /// `[preprocessor.destinations]` has a key this version does not know.

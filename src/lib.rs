@@ -13,12 +13,15 @@
 //!    destination pages (and with which slug);
 //! 5. [`render`]: the generated sections, as pure functions from data to a string;
 //! 6. [`preprocessor`]: the run that ties them together and collects [`diagnostics`].
+//!
+//! [`install`] sets a book up for it (`book.toml` and the stylesheet).
 
 pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod install;
 pub mod markdown;
 pub mod pages;
 pub mod partials;

@@ -1,8 +1,8 @@
-//! The `mdbook-destinations` command: the preprocessor itself (no arguments), and
-//! `supports RENDERER` for mdBook.
+//! The `mdbook-destinations` command: the preprocessor itself (no arguments),
+//! `supports RENDERER` for mdBook, and `install [BOOK_DIR]` to set a book up.
 
 use clap::{Parser, Subcommand};
-use mdbook_destinations::{check, preprocessor};
+use mdbook_destinations::{check, install, preprocessor};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +37,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Sets a book up for this preprocessor (book.toml and a stylesheet).
+    ///
+    /// Adds [preprocessor.destinations] to the book's book.toml, the catalog's folder to
+    /// build.extra-watch-dirs (so `mdbook serve` rebuilds when it changes), and the
+    /// stylesheet for the generated sections to output.html.additional-css. Keeps the
+    /// file's comments and formatting; running it again changes nothing.
+    Install {
+        /// The book's folder (the one holding book.toml).
+        #[arg(default_value = ".")]
+        book_dir: std::path::PathBuf,
+        /// The catalog, relative to the book folder [default: data/catalog/destinations.yml,
+        /// or the catalog already configured].
+        #[arg(long, value_name = "PATH")]
+        catalog: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -63,6 +78,7 @@ fn main() -> ExitCode {
             print!("{text}");
             ExitCode::from(check::exit_code(&report, deny_warnings))
         }
+        Some(Command::Install { book_dir, catalog }) => run_install(book_dir, catalog),
         None => run_preprocessor(),
     }
 }
@@ -92,6 +108,31 @@ fn run_preprocessor() -> ExitCode {
             for d in &failure.diagnostics {
                 let _ = writeln!(err, "{d}");
             }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_install(book_dir: std::path::PathBuf, catalog: Option<String>) -> ExitCode {
+    let options = install::Options { book_dir, catalog };
+    match install::install(&options) {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("{w}");
+            }
+            if report.changes.is_empty() {
+                println!(
+                    "{}: already set up for mdbook-destinations; nothing changed",
+                    options.book_dir.join("book.toml").display()
+                );
+            }
+            for change in &report.changes {
+                println!("{change}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }

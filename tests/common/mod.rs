@@ -374,3 +374,77 @@ pub fn settings_rows(html: &str) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// The mdBook 0.4.x binary for the tests that build with both mdBook lines: `$MDBOOK_04`,
+/// else where `.ci/run` installs it (`$HOME/.cache/mdbook-destinations-tools/mdbook-0.4/bin`).
+/// Panics with the command that installs it when there is none: these tests never skip.
+pub fn mdbook_04() -> PathBuf {
+    let cached = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cache/mdbook-destinations-tools/mdbook-0.4/bin/mdbook"));
+    let path = match std::env::var_os("MDBOOK_04") {
+        Some(p) => PathBuf::from(p),
+        None => match cached {
+            Some(c) if c.is_file() => c,
+            _ => panic!(
+                "MDBOOK_04 is not set and no mdBook 0.4 is cached: install one with \
+                 `cargo install mdbook --version '~0.4' --locked --root ~/.cache/mdbook-destinations-tools/mdbook-0.4` \
+                 (.ci/run does this) or set MDBOOK_04=/path/to/mdbook-0.4"
+            ),
+        },
+    };
+    assert!(
+        path.is_file(),
+        "MDBOOK_04={} is not a file: point it at an mdBook 0.4.x binary",
+        path.display()
+    );
+    path
+}
+
+/// `mdbook --version` of a binary, e.g. `mdbook v0.5.4`.
+pub fn mdbook_version(mdbook: &Path) -> String {
+    let out = Command::new(mdbook)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("{} does not run: {e}", mdbook.display()));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// `PATH` with the binary under test first, so a book.toml without `command` finds it.
+pub fn path_with_bin() -> std::ffi::OsString {
+    let bin_dir = bin().parent().unwrap().to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&rest))).unwrap()
+}
+
+/// Copies a folder tree (files and folders only), skipping top-level names in `skip`.
+pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target, &[]);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `book-example/` and `data/` copied into a temp dir side by side, as in the repository
+/// (the book's catalog is `../data/…`); returns the temp dir and the book's folder in it.
+pub fn example_copy() -> (tempfile::TempDir, PathBuf) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(
+        &repo.join("book-example"),
+        &tmp.path().join("book-example"),
+        &["book"],
+    );
+    copy_tree(&repo.join("data"), &tmp.path().join("data"), &[]);
+    let book = tmp.path().join("book-example");
+    (tmp, book)
+}
