@@ -239,14 +239,11 @@ pub fn plan(text: &str, book_dir: &Path, catalog: Option<&str>) -> Result<Plan> 
             }
             _ => {}
         }
-        if let Some(item) = ours.get("sync-note") {
-            if item.as_str().is_none() {
-                return Err(wrong_shape(
-                    &toml_path,
-                    &key_path("sync-note"),
-                    "a path",
-                    item,
-                ));
+        for key in ["sync-note", "personas-text", "template", "includes"] {
+            if let Some(item) = ours.get(key) {
+                if item.as_str().is_none() {
+                    return Err(wrong_shape(&toml_path, &key_path(key), "a path", item));
+                }
             }
         }
     }
@@ -255,10 +252,14 @@ pub fn plan(text: &str, book_dir: &Path, catalog: Option<&str>) -> Result<Plan> 
         .and_then(Item::as_str)
         .unwrap_or(DEFAULT_CATALOG)
         .to_string();
-    let sync_note = ours
-        .get("sync-note")
-        .and_then(Item::as_str)
-        .map(str::to_string);
+    let path_of = |key: &str| ours.get(key).and_then(Item::as_str).map(str::to_string);
+    let sync_note = path_of("sync-note");
+    let personas_text = path_of("personas-text");
+    let template = path_of("template");
+    // The includes folder is watched when a template can include from it.
+    let includes = template
+        .as_ref()
+        .map(|_| path_of("includes").unwrap_or_else(|| "includes".into()));
 
     if !book_dir.join(&catalog_path).is_file() {
         warnings.push(
@@ -278,12 +279,18 @@ pub fn plan(text: &str, book_dir: &Path, catalog: Option<&str>) -> Result<Plan> 
         .unwrap_or("src")
         .to_string();
     let mut wanted_dirs: Vec<(String, &str)> = Vec::new();
-    for (file, what) in [
-        (Some(catalog_path.as_str()), "catalog"),
-        (sync_note.as_deref(), "sync note"),
-    ] {
-        let Some(file) = file else { continue };
-        let dir = parent_folder(file);
+    let folders = [
+        (Some(parent_folder(&catalog_path)), "catalog"),
+        (sync_note.as_deref().map(parent_folder), "sync note"),
+        (personas_text.as_deref().map(parent_folder), "personas text"),
+        (template.as_deref().map(parent_folder), "template"),
+        (
+            includes.map(|d| d.trim_end_matches('/').to_string()),
+            "includes",
+        ),
+    ];
+    for (dir, what) in folders {
+        let Some(dir) = dir else { continue };
         match watch_problem(&dir, &src, book_dir) {
             Watch::Add => {
                 if !wanted_dirs.iter().any(|(d, _)| same_path(d, &dir)) {

@@ -156,10 +156,8 @@ impl Words {
             }
             let mut footer = String::with_capacity(out.len() + 2);
             footer.push('\n');
-            footer.push_str(&out);
-            if !footer.ends_with('\n') {
-                footer.push('\n');
-            }
+            footer.push_str(out.trim_end());
+            footer.push('\n');
             return Ok(footer);
         }
         let Some(dest) = dest else {

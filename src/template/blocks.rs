@@ -105,7 +105,7 @@ impl ParseBlock for ConditionalBlock {
         mut tokens: TagBlock<'_, '_>,
         options: &Language,
     ) -> liquid_core::Result<Box<dyn Renderable>> {
-        let mut branches = vec![(parse_condition(arguments)?, Vec::new())];
+        let mut branches = vec![(parse_condition(arguments, self.start_tag())?, Vec::new())];
         let mut otherwise = None;
         while let Some(element) = tokens.next()? {
             match element {
@@ -114,7 +114,7 @@ impl ParseBlock for ConditionalBlock {
                     break;
                 }
                 BlockElement::Tag(tag) if tag.name() == "elsif" => {
-                    branches.push((parse_condition(tag.into_tokens())?, Vec::new()));
+                    branches.push((parse_condition(tag.into_tokens(), "elsif")?, Vec::new()));
                 }
                 element => {
                     let rendered = element.parse(&mut tokens, options)?;
@@ -179,8 +179,15 @@ enum Condition {
     Or(Box<Condition>, Box<Condition>),
 }
 
-fn parse_condition(arguments: TagTokenIter<'_>) -> liquid_core::Result<Condition> {
+/// Parses a condition; an error carries the tag it is in, so that it can be found in the
+/// source at its line.
+fn parse_condition(arguments: TagTokenIter<'_>, tag: &str) -> liquid_core::Result<Condition> {
     let tokens: Vec<TagToken<'_>> = arguments.collect();
+    let text: Vec<String> = tokens.iter().map(|t| t.as_str().to_string()).collect();
+    condition_of(tokens).map_err(|e| e.trace(format!("{{% {tag} {} %}}", text.join(" "))))
+}
+
+fn condition_of(tokens: Vec<TagToken<'_>>) -> liquid_core::Result<Condition> {
     if tokens.is_empty() {
         return Err(liquid_core::Error::with_msg("a condition is expected"));
     }

@@ -32,7 +32,6 @@ mod prepare;
 
 use blocks::{ConditionalBlock, MarkdownSpanBlock};
 pub use filters::{ruby_split, slugify_mode};
-use filters::{SlugifyFilterParser, SplitFilterParser};
 use lax::to_value;
 pub use lax::{site_value, Globals};
 use prepare::{keys_read, Source, INCLUDE};
@@ -141,6 +140,12 @@ impl Engine {
         for s in loaded.iter().chain(found.values()) {
             keys_read(&s.original, &mut keys);
         }
+        // Each include must parse on its own: its errors are its own, at its lines.
+        for source in found.values() {
+            if let Err(e) = parse_alone(&source.prepared, markdown) {
+                return Err(liquid_error(source, &e, "does not parse"));
+            }
+        }
         let mut partials = liquid::partials::InMemorySource::new();
         for (name, s) in &found {
             // liquid-lib's Jekyll include tag looks a quoted name up with its quotes.
@@ -148,31 +153,10 @@ impl Engine {
                 partials.add(key, s.prepared.clone());
             }
         }
-        let parser = liquid::ParserBuilder::with_stdlib()
-            .tag(liquid_lib::jekyll::IncludeTag)
-            .filter(liquid_lib::jekyll::Sort)
-            .filter(liquid_lib::jekyll::Push)
-            .filter(liquid_lib::jekyll::Pop)
-            .filter(liquid_lib::jekyll::Shift)
-            .filter(liquid_lib::jekyll::Unshift)
-            .filter(liquid_lib::jekyll::ArrayToSentenceString)
-            .filter(SlugifyFilterParser)
-            .filter(SplitFilterParser)
-            .block(MarkdownSpanBlock { markdown })
-            .block(ConditionalBlock { unless: false })
-            .block(ConditionalBlock { unless: true })
+        let parser = builder(markdown)
             .partials(liquid::partials::EagerCompiler::new(partials))
             .build()
-            .map_err(|e| {
-                // An include that does not parse: find which one.
-                let bad = found
-                    .values()
-                    .find(|s| parse_alone(&s.prepared, markdown).is_err());
-                match bad {
-                    Some(s) => liquid_error(s, &e, "does not parse"),
-                    None => Error::new(codes::TEMPLATE, format!("Liquid: {e}")),
-                }
-            })?;
+            .map_err(|e| Error::new(codes::TEMPLATE, format!("Liquid: {e}")))?;
         let engine = Engine {
             parser,
             includes: found,
@@ -228,16 +212,27 @@ impl Engine {
 }
 
 fn parse_alone(text: &str, markdown: MarkdownOptions) -> std::result::Result<(), liquid::Error> {
-    liquid::ParserBuilder::with_stdlib()
+    builder(markdown).build()?.parse(text).map(|_| ())
+}
+
+/// The parser: Liquid's standard library, Jekyll's filters and include tag, and this
+/// module's blocks and filters in place of the ones Jekyll does differently.
+fn builder(markdown: MarkdownOptions) -> liquid::ParserBuilder {
+    let mut b = liquid::ParserBuilder::with_stdlib()
         .tag(liquid_lib::jekyll::IncludeTag)
-        .filter(SlugifyFilterParser)
-        .filter(SplitFilterParser)
+        .filter(liquid_lib::jekyll::Sort)
+        .filter(liquid_lib::jekyll::Push)
+        .filter(liquid_lib::jekyll::Pop)
+        .filter(liquid_lib::jekyll::Shift)
+        .filter(liquid_lib::jekyll::Unshift)
+        .filter(liquid_lib::jekyll::ArrayToSentenceString)
         .block(MarkdownSpanBlock { markdown })
         .block(ConditionalBlock { unless: false })
-        .block(ConditionalBlock { unless: true })
-        .build()?
-        .parse(text)
-        .map(|_| ())
+        .block(ConditionalBlock { unless: true });
+    for filter in filters::all() {
+        b = b.filter(filter);
+    }
+    b
 }
 
 fn read(path: &Path, display: &Path) -> Result<String> {
@@ -309,9 +304,10 @@ fn liquid_error(source: &Source, e: &liquid::Error, what: &str) -> Error {
         Some(source.original_position(line, col))
     } else if let Some(c) = UNKNOWN_FILTER.captures(&text) {
         message = format!("unknown filter `{}`", &c[1]);
-        let re = Regex::new(&format!(r"\|\s*{}\b", regex::escape(&c[1]))).expect("escaped");
-        re.find(&source.original)
-            .map(|m| crate::catalog::line_col(source.original.as_bytes(), m.start() + 1))
+        let re = Regex::new(&format!(r"\|\s*({})\b", regex::escape(&c[1]))).expect("escaped");
+        re.captures(&source.original)
+            .and_then(|m| m.get(1))
+            .map(|m| crate::catalog::line_col(source.original.as_bytes(), m.start()))
     } else if let Some(c) = FROM_TRACE.captures(&text) {
         let detail: Vec<&str> = text
             .lines()
@@ -407,6 +403,46 @@ mod tests {
         )
     }
 
+    fn r(template: &str) -> String {
+        render(
+            template,
+            &[],
+            page(&[("title", Data::Str("Acme Destination".into()))]),
+        )
+    }
+
+    fn err(template: &str, includes: &[(&str, &str)]) -> crate::Diagnostic {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.liquid"), template).unwrap();
+        let inc = dir.path().join("includes");
+        for (name, text) in includes {
+            std::fs::create_dir_all(inc.join(name).parent().unwrap()).unwrap();
+            std::fs::write(inc.join(name), text).unwrap();
+        }
+        let dirs = IncludeDirs {
+            dir: Some((inc, PathBuf::from("includes"))),
+            ..IncludeDirs::default()
+        };
+        let built = Engine::new(
+            &[(dir.path().join("t.liquid"), PathBuf::from("t.liquid"))],
+            &dirs,
+            MarkdownOptions::default(),
+        );
+        let e = match built {
+            Err(e) => return *e.0,
+            Ok((e, c)) => {
+                let site = site_value(Value::Array(vec![]));
+                let g = Globals {
+                    page: Value::Nil,
+                    destination: Value::Nil,
+                    site: &site,
+                };
+                e.render(&c[0], &g, Path::new("p.md")).unwrap_err()
+            }
+        };
+        *e.0
+    }
+
     #[test]
     fn bare_include_names_and_nested_includes() {
         let out = render(
@@ -418,5 +454,215 @@ mod tests {
             page(&[("title", Data::Str("T".into()))]),
         );
         assert_eq!(out, "A[in T]B");
+    }
+
+    #[test]
+    fn jekyll_semantics_the_crate_lacks() {
+        // Ruby's split drops trailing empty strings: the slug of a page URL.
+        assert_eq!(r(r#"{{ "/a/b/acme/" | split: "/" | last }}"#), "acme");
+        // Missing variables and keys are nil, at any depth.
+        assert_eq!(
+            r("[{{ nothing }}{{ page.missing }}{{ page.missing.deeper }}{{ site.x.y.z }}]"),
+            "[]"
+        );
+        assert_eq!(
+            r("{% if page.missing == true %}y{% else %}n{% endif %}"),
+            "n"
+        );
+        assert_eq!(
+            r("{% unless show-sync-disclaimer == true %}shown{% endunless %}"),
+            "shown"
+        );
+        // Ruby's ==: false is not nil, 0 is not false, "" is not nil.
+        assert_eq!(
+            r("{% assign f = false %}{% if f != null %}set{% endif %}"),
+            "set"
+        );
+        assert_eq!(r("{% if 0 == false %}y{% else %}n{% endif %}"), "n");
+        assert_eq!(r(r#"{% if "" == nil %}y{% else %}n{% endif %}"#), "n");
+        assert_eq!(r("{% if 1 == 1.0 %}y{% endif %}"), "y");
+        // empty: only strings, lists and mappings are empty.
+        assert_eq!(
+            r(
+                r#"{% assign a = "" | split: "," %}{% if a == empty %}e{% endif %}{% if nil == empty %}N{% endif %}{% if 0 == empty %}Z{% endif %}"#
+            ),
+            "e"
+        );
+        // Comparing values of different kinds is false (Jekyll raises).
+        assert_eq!(r("{% if nil > 1 %}y{% else %}n{% endif %}"), "n");
+        // and/or group from the right, as Liquid does.
+        assert_eq!(
+            r("{% if true or false and false %}y{% else %}n{% endif %}"),
+            "y"
+        );
+        assert_eq!(
+            r("{% if false and false or true %}y{% else %}n{% endif %}"),
+            "n"
+        );
+        // elsif inside unless, as Ruby Liquid allows.
+        assert_eq!(
+            r("{% unless true %}a{% elsif true %}b{% else %}c{% endunless %}"),
+            "b"
+        );
+        // contains
+        assert_eq!(r(r#"{% if page.title contains "Dest" %}y{% endif %}"#), "y");
+        // Jekyll's default slugify (the table's anchors) and its other modes.
+        assert_eq!(
+            r(
+                r#"{{ "Événement ID" | slugify }} {{ "C++ / C#" | slugify }} {{ "a.b c" | slugify: "pretty" }}"#
+            ),
+            "événement-id c-c a.b-c"
+        );
+        // replace keeps the spaces it makes (the 2022 sync note's title trick).
+        assert_eq!(
+            r(r#"to {{page.title| replace: "Destination", " "}} may"#),
+            "to Acme   may"
+        );
+    }
+
+    #[test]
+    fn where_compares_as_ruby_does() {
+        let out = r(r#"{% assign xs = '[{"k":1,"f":false},{"k":2},{"k":3,"f":true}]' %}"#);
+        assert_eq!(out, "");
+        let template = "{% for i in page.items %}{% endfor %}\
+            {{ page.items | where: \"f\", false | map: \"k\" | join: \",\" }}|\
+            {{ page.items | where: \"f\" | map: \"k\" | join: \",\" }}|\
+            {{ page.items | where: \"k\", 2 | size }}";
+        let items = Data::Seq(vec![
+            page(&[("k", Data::Int(1)), ("f", Data::Bool(false))]),
+            page(&[("k", Data::Int(2))]),
+            page(&[("k", Data::Int(3)), ("f", Data::Bool(true))]),
+        ]);
+        assert_eq!(render(template, &[], page(&[("items", items)])), "1|3|1");
+    }
+
+    #[test]
+    fn filters_jekyll_has() {
+        assert_eq!(
+            r(r#"{{ "a b" | jsonify }}"#),
+            "&quot;a b&quot;".replace("&quot;", "\"")
+        );
+        assert_eq!(
+            r(r#"{{ "<a & 'b'>" | xml_escape }}"#),
+            "&lt;a &amp; &#39;b&#39;&gt;"
+        );
+        assert_eq!(
+            r(r#"{{ "a b&c" | cgi_escape }} {{ "a b/c" | uri_escape }}"#),
+            "a+b%26c a%20b/c"
+        );
+        assert_eq!(r("{{ \"  a \t\n b \" | normalize_whitespace }}|{{ \"one two  three\" | number_of_words }}"), "a b|3");
+        assert_eq!(r(r#"{{ "x/y" | relative_url }}"#), "/x/y");
+    }
+
+    #[test]
+    fn markdown_span_renders_inline_markdown_and_drops_the_attribute() {
+        let out = r("<td class=\"x\" markdown=\"span\">`code` and *em* <script></td>");
+        assert_eq!(
+            out,
+            "<td class=\"x\"><code>code</code> and <em>em</em> &lt;script&gt;</td>"
+        );
+        // Nested elements of the same name; the extent is the template's.
+        let out = r("<div markdown=\"span\">a <div>b</div> **c**</div>|");
+        assert_eq!(
+            out,
+            "<div>a &lt;div&gt;b&lt;/div&gt; <strong>c</strong></div>|"
+        );
+        // Data cannot end the element early: it is interpolated inside the block.
+        let out = render(
+            "<td markdown=\"span\">{{ page.d }}</td>",
+            &[],
+            page(&[("d", Data::Str("x</td><td>y".into()))]),
+        );
+        assert_eq!(out, "<td>x&lt;/td&gt;&lt;td&gt;y</td>");
+    }
+
+    #[test]
+    fn records_keep_the_keys_the_sources_read() {
+        let keys: BTreeSet<String> = ["deprecated", "label"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let data = Data::Seq(vec![
+            page(&[("label", Data::Str("A".into())), ("other", Data::Int(1))]),
+            Data::Map(vec![]),
+            page(&[("free", Data::Int(2))]),
+        ]);
+        let v = to_value(&data, &keys, false);
+        let Value::Array(items) = v else { panic!() };
+        let Value::Object(rec) = &items[0] else {
+            panic!()
+        };
+        assert!(rec.contains_key("deprecated") && rec.contains_key("other"));
+        assert_eq!(
+            items[1],
+            Value::Object(liquid::Object::new()),
+            "an empty mapping stays empty"
+        );
+        let Value::Object(user) = &items[2] else {
+            panic!()
+        };
+        assert!(
+            !user.contains_key("deprecated"),
+            "not a record: kept as written"
+        );
+        let Value::Array(pruned) = to_value(&data, &keys, true) else {
+            panic!()
+        };
+        let Value::Object(rec) = &pruned[0] else {
+            panic!()
+        };
+        assert!(!rec.contains_key("other"), "pruned for site");
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_column() {
+        let d = err("line one\n{% if %}\n", &[]);
+        assert_eq!(d.code, crate::diagnostics::codes::TEMPLATE);
+        let loc = d.location.unwrap();
+        assert_eq!(loc.path, PathBuf::from("t.liquid"));
+        assert_eq!(loc.line, Some(2));
+        let d = err("a\nb {{ page.title | no_such_filter }}", &[]);
+        assert!(
+            d.message.contains("unknown filter `no_such_filter`"),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            (
+                d.location.as_ref().unwrap().line,
+                d.location.as_ref().unwrap().column
+            ),
+            (Some(2), Some(19))
+        );
+        // An error in an include names the include.
+        let d = err("{% include bad.md %}", &[("bad.md", "x\n{{ 'a' | nope }}")]);
+        assert!(d.location.unwrap().path.ends_with("bad.md"));
+        // A missing include is reported at the include tag.
+        let d = err("\n\n{% include nowhere.md %}", &[]);
+        assert!(d.message.contains("nowhere.md"), "{}", d.message);
+        assert_eq!(d.location.unwrap().line, Some(3));
+        // Columns are the author's, also after the markdown="span" rewrite on the line.
+        let d = err("<td markdown=\"span\">x</td> {{ 'a' | nope }}", &[]);
+        assert_eq!(d.location.unwrap().column, Some(37));
+        let d = err("<td markdown=\"span\">x {% if %}</td>", &[]);
+        assert_eq!(d.location.unwrap().column, Some(23));
+    }
+
+    #[test]
+    fn differences_that_remain() {
+        // Floats print as the crate prints them: 2.0 is "2" (Jekyll: "2.0").
+        assert_eq!(r("{{ 2.0 }}"), "2");
+        // `case` compares with the crate's ==, where false equals nil (Jekyll: no match).
+        assert_eq!(
+            r("{% case false %}{% when nil %}nil{% else %}other{% endcase %}"),
+            "nil"
+        );
+        // A record shows the keys its sources read: its size counts them.
+        let out = render(
+            "{{ page.r.size }}|{{ page.r.wanted }}",
+            &[],
+            page(&[("r", page(&[("wanted", Data::Int(1))]))]),
+        );
+        assert_eq!(out, "2|1", "`size` and `r` are both keys the source reads");
     }
 }

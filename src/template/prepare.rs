@@ -187,7 +187,10 @@ pub(super) fn keys_read(text: &str, into: &mut BTreeSet<String>) {
         }
         let code = STRING_LITERAL.replace_all(markup, "\"\"");
         for c in NAME_AFTER_DOT.captures_iter(&code) {
-            into.insert(c[1].to_string());
+            // Liquid's own properties are answered by Liquid, not looked up.
+            if !matches!(&c[1], "size" | "first" | "last") {
+                into.insert(c[1].to_string());
+            }
         }
     }
 }
