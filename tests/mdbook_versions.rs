@@ -197,7 +197,7 @@ fn each_line_writes_the_expected_html() {
         );
 
         let k = main_html(out, "guides/legacy-name.html");
-        assert!(k.contains("id=\"data-center-2\""), "{version}");
+        assert!(k.contains("id=\"data-center-override\""), "{version}");
 
         let none = main_html(out, "destinations/mossgate-relay/index.html");
         assert!(!none.contains("<table"), "{version}: hide-boilerplate");
