@@ -254,6 +254,8 @@ pub struct Catalog {
     /// Whether the items sit under a top-level `items:` key (else the file is a bare list).
     pub wrapped: bool,
     by_slug: HashMap<String, usize>,
+    /// Item positions by `id`, in file order.
+    by_id: HashMap<String, Vec<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -516,6 +518,7 @@ impl Catalog {
             duplicates,
             wrapped: raw.wrapped,
             by_slug,
+            by_id: HashMap::new(),
         };
         if let Some((index, id)) = missing_slug {
             let loc = catalog
@@ -535,7 +538,35 @@ impl Catalog {
             .with_help("every item needs a `slug:`, the name its page is found by"));
         }
         catalog.items.shrink_to_fit();
+        catalog.by_id = id_index(&catalog.items);
         Ok(catalog)
+    }
+
+    /// A catalog from its parts, as [`Catalog::parse`] made them (the cache stores these);
+    /// the lookup tables are built again.
+    pub fn from_parts(
+        path: &Path,
+        display_path: &Path,
+        items: Vec<Destination>,
+        issues: Vec<Issue>,
+        duplicates: Vec<(usize, usize)>,
+        wrapped: bool,
+    ) -> Catalog {
+        let mut by_slug = HashMap::with_capacity(items.len());
+        for (pos, item) in items.iter().enumerate() {
+            by_slug.entry(item.slug.clone()).or_insert(pos);
+        }
+        let by_id = id_index(&items);
+        Catalog {
+            display_path: display_path.to_path_buf(),
+            path: path.to_path_buf(),
+            items,
+            issues,
+            duplicates,
+            wrapped,
+            by_slug,
+            by_id,
+        }
     }
 
     /// The item for a page's slug (the first one, when several share it).
@@ -545,9 +576,11 @@ impl Catalog {
 
     /// The items whose `id` is `id`.
     pub fn find_by_id<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Destination> + 'a {
-        self.items
-            .iter()
-            .filter(move |d| d.id.as_deref() == Some(id))
+        self.by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.items[i])
     }
 
     /// Where items or their fields are in the file: paths relative to the item list
@@ -579,6 +612,17 @@ impl Catalog {
             .map(|pos| pos.map(|p| Location::at(&self.display_path, p.line, p.column)))
             .collect()
     }
+}
+
+/// Item positions by `id`.
+fn id_index(items: &[Destination]) -> HashMap<String, Vec<usize>> {
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::with_capacity(items.len());
+    for (pos, item) in items.iter().enumerate() {
+        if let Some(id) = &item.id {
+            by_id.entry(id.clone()).or_default().push(pos);
+        }
+    }
+    by_id
 }
 
 fn text_of(d: Option<Data>) -> Option<String> {

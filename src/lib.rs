@@ -24,5 +24,6 @@ pub mod preprocessor;
 pub mod protocol;
 pub mod render;
 pub mod source_map;
+pub mod suggest;
 
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};

@@ -8,8 +8,10 @@ use crate::frontmatter::{self, FrontMatter};
 use crate::pages::{self, PageSelector};
 use crate::protocol::{self, Book, ChapterRef};
 use crate::render::{self, MarkdownOptions, Sections, Texts};
+use crate::suggest::SlugIndex;
 use crate::{catalog, markdown};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Everything loaded before the chapters are read.
 #[derive(Debug)]
@@ -26,6 +28,8 @@ pub struct Preprocessor {
     pub sync_note: String,
     selector: PageSelector,
     markdown: MarkdownOptions,
+    /// The catalog's slugs, indexed for suggestions (built on the first page without an item).
+    slug_index: OnceLock<SlugIndex>,
 }
 
 /// What happened to one chapter.
@@ -97,6 +101,7 @@ impl Preprocessor {
                 sync_note,
                 selector,
                 markdown,
+                slug_index: OnceLock::new(),
             },
             warnings,
         ))
@@ -224,7 +229,10 @@ impl Preprocessor {
                 item.slug
             ));
         }
-        let near = nearest_slugs(slug, self.catalog.items.iter().map(|d| d.slug.as_str()));
+        let index = self
+            .slug_index
+            .get_or_init(|| SlugIndex::new(self.catalog.items.iter().map(|d| d.slug.as_str())));
+        let near = index.nearest(slug);
         match near.as_slice() {
             [] => d,
             [one] => d.with_help(format!("the nearest slug in the catalog is `{one}`")),
