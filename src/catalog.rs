@@ -360,7 +360,13 @@ impl Catalog {
     /// Reads and parses the catalog at `path` (resolved), naming it `display_path` in
     /// messages. `key` says where the path came from (`catalog` key or the default).
     pub fn load(path: &Path, display_path: &Path, key: &str) -> Result<Catalog> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = Catalog::read(path, display_path, key)?;
+        Catalog::parse(&bytes, Format::of(path), path, display_path)
+    }
+
+    /// The catalog file's bytes, or the error [`Catalog::load`] gives when it cannot be read.
+    pub fn read(path: &Path, display_path: &Path, key: &str) -> Result<Vec<u8>> {
+        std::fs::read(path).map_err(|e| {
             Error::new(
                 codes::UNREADABLE_FILE,
                 format!(
@@ -374,8 +380,7 @@ impl Catalog {
                 "set `catalog = \"path/to/destinations.yml\"` under [preprocessor.destinations]; \
                  it is relative to the book root (the folder holding book.toml)",
             )
-        })?;
-        Catalog::parse(&bytes, Format::of(path), path, display_path)
+        })
     }
 
     /// Parses catalog bytes.

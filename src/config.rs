@@ -21,6 +21,8 @@ pub const KEYS: &[&str] = &[
     "pages",
     "strict",
     "smart-punctuation",
+    "cache",
+    "cache-dir",
 ];
 
 /// The preprocessor's settings.
@@ -38,6 +40,10 @@ pub struct Config {
     pub strict: bool,
     /// Curly quotes and dashes in descriptions, as mdBook does for the page itself.
     pub smart_punctuation: bool,
+    /// Keep the parsed catalog (and each chapter's result) between runs.
+    pub cache: bool,
+    /// Where the cache lives (relative to the book root); `None`: the user's cache folder.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -49,6 +55,8 @@ impl Default for Config {
             pages: Vec::new(),
             strict: false,
             smart_punctuation: true,
+            cache: true,
+            cache_dir: None,
         }
     }
 }
@@ -123,6 +131,10 @@ impl Config {
         if let Some(b) = boolean(map, "smart-punctuation")? {
             cfg.smart_punctuation = b;
         }
+        if let Some(b) = boolean(map, "cache")? {
+            cfg.cache = b;
+        }
+        cfg.cache_dir = string(map, "cache-dir")?.map(PathBuf::from);
         for key in map.keys() {
             if KEYS.contains(&key.as_str()) || MDBOOK_KEYS.contains(&key.as_str()) {
                 continue;
@@ -240,6 +252,20 @@ mod tests {
         assert_eq!(cfg.pages, vec!["a/*.md", "b/**"]);
         assert!(cfg.strict);
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn cache_keys() {
+        let (cfg, w) =
+            Config::from_table(&json!({"cache": false, "cache-dir": ".cache/x"})).unwrap();
+        assert!(!cfg.cache);
+        assert_eq!(cfg.cache_dir, Some(PathBuf::from(".cache/x")));
+        assert!(w.is_empty());
+        assert!(Config::default().cache);
+        let (cfg, _) = Config::from_table(&json!({"cache": "false"})).unwrap();
+        assert!(!cfg.cache);
+        assert!(Config::from_table(&json!({"cache": 0})).is_err());
+        assert!(Config::from_table(&json!({"cache-dir": false})).is_err());
     }
 
     #[test]

@@ -12,8 +12,10 @@
 //! 4. [`frontmatter`] and [`pages`]: each chapter's front matter, and which chapters are
 //!    destination pages (and with which slug);
 //! 5. [`render`]: the generated sections, as pure functions from data to a string;
-//! 6. [`preprocessor`]: the run that ties them together and collects [`diagnostics`].
+//! 6. [`preprocessor`]: the run that ties them together and collects [`diagnostics`];
+//!    [`cache`] keeps the parsed catalog and each chapter's result between runs.
 
+pub mod cache;
 pub mod catalog;
 pub mod config;
 pub mod diagnostics;

@@ -1,6 +1,7 @@
 //! The run: configuration, catalog and sync note loaded once, then every chapter's front
 //! matter stripped and every destination page given its sections.
 
+use crate::cache::{self, Cache};
 use crate::catalog::Catalog;
 use crate::config::{self, Config};
 use crate::diagnostics::{codes, Diagnostic, Error, Location, Result};
@@ -30,6 +31,8 @@ pub struct Preprocessor {
     markdown: MarkdownOptions,
     /// The catalog's slugs, indexed for suggestions (built on the first page without an item).
     slug_index: OnceLock<SlugIndex>,
+    /// The cache, unless `cache = false` (or there is no cache folder).
+    pub cache: Option<Cache>,
 }
 
 /// What happened to one chapter.
@@ -67,7 +70,25 @@ impl Preprocessor {
                 config::DEFAULT_CATALOG
             )
         };
-        let catalog = Catalog::load(&root.join(&config.catalog), &config.catalog, &key)?;
+        let src_dir = PathBuf::from(
+            book_config
+                .get("book")
+                .and_then(|b| b.get("src"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("src"),
+        );
+        let build_dir = book_config
+            .get("build")
+            .and_then(|b| b.get("build-dir"))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("book");
+        let cache_dir = cache::dir_for(&config, root, &src_dir, Path::new(build_dir))?;
+        let (catalog, cache) = cache::load_catalog(
+            &root.join(&config.catalog),
+            &config.catalog,
+            &key,
+            cache_dir.as_deref(),
+        )?;
         let sync_note = match &config.sync_note {
             Some(path) => std::fs::read_to_string(root.join(path)).map_err(|e| {
                 Error::new(
@@ -82,13 +103,6 @@ impl Preprocessor {
             })?,
             None => render::texts::DEFAULT_SYNC_NOTE.to_string(),
         };
-        let src_dir = PathBuf::from(
-            book_config
-                .get("book")
-                .and_then(|b| b.get("src"))
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or("src"),
-        );
         let markdown = MarkdownOptions {
             smart_punctuation: config.smart_punctuation,
         };
@@ -102,6 +116,7 @@ impl Preprocessor {
                 selector,
                 markdown,
                 slug_index: OnceLock::new(),
+                cache,
             },
             warnings,
         ))
@@ -247,7 +262,16 @@ impl Preprocessor {
     }
 
     /// Runs over the whole book; returns the diagnostics (warnings, or errors when strict).
+    /// Chapters unchanged since the last run take their result from the cache.
     pub fn run(&self, book: &mut Book) -> Result<Vec<Diagnostic>> {
+        match &self.cache {
+            Some(cache) => cache::run_cached(self, cache, book),
+            None => self.run_uncached(book),
+        }
+    }
+
+    /// [`Preprocessor::run`] without the cache: every chapter is processed.
+    pub fn run_uncached(&self, book: &mut Book) -> Result<Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
         book.for_each_chapter_mut(|chapter| {
             if let Some(chapter) = protocol::chapter_ref(chapter) {
