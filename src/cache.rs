@@ -31,7 +31,8 @@ use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic, Error, Location, Result, Severity};
 use crate::frontmatter;
 use crate::preprocessor::Preprocessor;
-use crate::protocol::{self, Book, ChapterRef};
+use crate::protocol::{self, Book, ChapterRef, Context};
+use crate::render::texts;
 use crate::source_map::Seg;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -178,10 +179,7 @@ pub fn catalog_key(bytes: &[u8], format: Format) -> Key {
     h.update(b"catalog\0");
     h.update(VERSION.as_bytes());
     h.update(&FORMAT.to_le_bytes());
-    h.update(&[match format {
-        Format::Json => 1,
-        Format::Yaml => 2,
-    }]);
+    h.update(&[format_byte(format)]);
     h.update(bytes);
     h.digest128().to_le_bytes()
 }
@@ -622,7 +620,14 @@ struct Done<'a> {
 }
 
 /// The key for everything but the chapter itself that a chapter's result depends on.
-fn book_key(pre: &Preprocessor, cache: &Cache) -> Key {
+fn book_key(
+    catalog_key: &Key,
+    catalog_display: &Path,
+    sync_note: &str,
+    smart_punctuation: bool,
+    src_dir: &Path,
+    pages: &[String],
+) -> Key {
     let mut h = Xxh3Default::new();
     let mut field = |bytes: &[u8]| {
         h.update(&(bytes.len() as u64).to_le_bytes());
@@ -631,15 +636,24 @@ fn book_key(pre: &Preprocessor, cache: &Cache) -> Key {
     field(b"pages");
     field(VERSION.as_bytes());
     field(&FORMAT.to_le_bytes());
-    field(&cache.catalog_key);
-    field(pre.catalog.display_path.as_os_str().as_encoded_bytes());
-    field(pre.sync_note.as_bytes());
-    field(&[u8::from(pre.config.smart_punctuation)]);
-    field(pre.src_dir.as_os_str().as_encoded_bytes());
-    for glob in &pre.config.pages {
+    field(catalog_key);
+    field(catalog_display.as_os_str().as_encoded_bytes());
+    field(sync_note.as_bytes());
+    field(&[u8::from(smart_punctuation)]);
+    field(src_dir.as_os_str().as_encoded_bytes());
+    for glob in pages {
         field(glob.as_bytes());
     }
     h.digest128().to_le_bytes()
+}
+
+/// The chapter cache's file for the book at `root`.
+fn pages_file(dir: &Path, root: &Path, src_dir: &Path) -> PathBuf {
+    let mut h = Xxh3Default::new();
+    h.update(root.as_os_str().as_encoded_bytes());
+    h.update(b"\0");
+    h.update(src_dir.as_os_str().as_encoded_bytes());
+    dir.join(format!("pages-{:016x}.bin", h.digest()))
 }
 
 /// A chapter's key: its name, path and content.
@@ -657,14 +671,15 @@ fn chapter_key(name: &str, source_path: Option<&str>, content: &str) -> u128 {
 /// get it from there, the others are processed; the cache is rewritten when anything
 /// changed.
 pub fn run_cached(pre: &Preprocessor, cache: &Cache, book: &mut Book) -> Result<Vec<Diagnostic>> {
-    let file = cache.dir.join(format!("pages-{:016x}.bin", {
-        let mut h = Xxh3Default::new();
-        h.update(pre.root.as_os_str().as_encoded_bytes());
-        h.update(b"\0");
-        h.update(pre.src_dir.as_os_str().as_encoded_bytes());
-        h.digest()
-    }));
-    let key = book_key(pre, cache);
+    let file = pages_file(&cache.dir, &pre.root, &pre.src_dir);
+    let key = book_key(
+        &cache.catalog_key,
+        &pre.catalog.display_path,
+        &pre.sync_note,
+        pre.config.smart_punctuation,
+        &pre.src_dir,
+        &pre.config.pages,
+    );
     let stored = std::fs::read(&file).ok();
     let old: HashMap<u128, Done<'_>> = stored
         .as_deref()
@@ -724,20 +739,116 @@ pub fn run_cached(pre: &Preprocessor, cache: &Cache, book: &mut Book) -> Result<
     Ok(diagnostics)
 }
 
+/// What [`replay`] gives back: the diagnostics of the run, and whether `strict` is on.
+#[derive(Debug)]
+pub struct Replayed {
+    /// The configuration's warnings, then each chapter's, in book order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `strict = true`.
+    pub strict: bool,
+}
+
+/// The whole run from the cache, when every chapter of the book has its result there
+/// (the book, the catalog, the sync note and the settings unchanged since it was
+/// written): the book is changed as the run would change it, and its diagnostics are
+/// returned. The catalog file is only hashed, not parsed nor even decoded from the cache.
+/// `None` (and the book untouched) whenever anything is missing, different or unreadable:
+/// then the ordinary run does the work, and reports what is wrong.
+pub fn replay(context: &Context, book: &mut Book) -> Option<Replayed> {
+    let (config, warnings) = Config::from_book_config(&context.config).ok()?;
+    let src_dir = context.src_dir();
+    let build_dir = context
+        .config
+        .get("build")
+        .and_then(|b| b.get("build-dir"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("book");
+    let dir = dir_for(&config, &context.root, &src_dir, Path::new(build_dir)).ok()??;
+    let sync_note = match &config.sync_note {
+        Some(path) => std::fs::read_to_string(context.root.join(path)).ok()?,
+        None => texts::DEFAULT_SYNC_NOTE.to_string(),
+    };
+    let catalog_path = context.root.join(&config.catalog);
+    let catalog_key = hash_catalog_file(&catalog_path).ok()?;
+    let key = book_key(
+        &catalog_key,
+        &config.catalog,
+        &sync_note,
+        config.smart_punctuation,
+        &src_dir,
+        &config.pages,
+    );
+    let stored = std::fs::read(pages_file(&dir, &context.root, &src_dir)).ok()?;
+    let memo = decode_pages(open_entry(&stored, KIND_PAGES, &key)?)?;
+    // Every chapter must be there before any is changed.
+    let mut hits: Vec<&Done<'_>> = Vec::new();
+    let mut all = true;
+    book.for_each_chapter_mut(|chapter| {
+        if let Some(ch) = protocol::chapter_ref(chapter) {
+            match memo.get(&chapter_key(ch.name, ch.source_path, ch.content)) {
+                Some(hit) if ch.content.is_char_boundary(hit.body_start) => hits.push(hit),
+                _ => all = false,
+            }
+        }
+        Ok(())
+    })
+    .ok()?;
+    if !all {
+        return None;
+    }
+    let mut diagnostics = warnings;
+    let mut next = hits.into_iter();
+    book.for_each_chapter_mut(|chapter| {
+        if let Some(ch) = protocol::chapter_ref(chapter) {
+            let hit = next.next().expect("one result per chapter");
+            apply(ch.content, hit.body_start, &hit.suffix);
+            diagnostics.extend(hit.diagnostics.iter().cloned());
+        }
+        Ok(())
+    })
+    .ok()?;
+    Some(Replayed {
+        diagnostics,
+        strict: config.strict,
+    })
+}
+
+/// [`catalog_key`] of a file, read in pieces (no copy of the whole file in memory).
+pub fn hash_catalog_file(path: &Path) -> std::io::Result<Key> {
+    use std::io::Read;
+    let mut h = Xxh3Default::new();
+    h.update(b"catalog\0");
+    h.update(VERSION.as_bytes());
+    h.update(&FORMAT.to_le_bytes());
+    h.update(&[format_byte(Format::of(path))]);
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 17];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(h.digest128().to_le_bytes())
+}
+
+fn format_byte(format: Format) -> u8 {
+    match format {
+        Format::Json => 1,
+        Format::Yaml => 2,
+    }
+}
+
 /// `content` becomes `content[body_start..] + suffix`; `false` (and nothing changed) when
 /// `body_start` is not a place in it.
 fn apply(content: &mut String, body_start: usize, suffix: &str) -> bool {
     if !content.is_char_boundary(body_start) {
         return false;
     }
-    if suffix.is_empty() {
-        content.drain(..body_start);
-    } else {
-        let mut out = String::with_capacity(content.len() - body_start + suffix.len());
-        out.push_str(&content[body_start..]);
-        out.push_str(suffix);
-        *content = out;
-    }
+    content.drain(..body_start);
+    content.push_str(suffix);
     true
 }
 
@@ -1002,6 +1113,25 @@ mod tests {
         assert_eq!(a, catalog_key(b"items: []", Format::Yaml));
         assert_ne!(a, catalog_key(b"items: [] ", Format::Yaml));
         assert_ne!(a, catalog_key(b"items: []", Format::Json));
+    }
+
+    #[test]
+    fn the_streamed_hash_is_the_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let big: String = (0..40_000).map(|i| format!("- slug: s{i}\n")).collect();
+        for (name, text, format) in [
+            ("a.yml", big.as_str(), Format::Yaml),
+            ("b.json", "[]", Format::Json),
+            ("c.yaml", "", Format::Yaml),
+        ] {
+            let path = tmp.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(
+                hash_catalog_file(&path).unwrap(),
+                catalog_key(text.as_bytes(), format),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -79,7 +79,11 @@ pub fn ends_outside_open_blocks(content: &str) -> bool {
         Html(&'static str),
     }
     // Line endings other than `\n`, and characters the parser rewrites: leave to the parser.
-    if content.contains('\r') || content.contains('\0') || content.contains('\u{feff}') {
+    let bytes = content.as_bytes();
+    if bytes.contains(&b'\r')
+        || bytes.contains(&0)
+        || bytes.contains(&0xEF) && content.contains('\u{feff}')
+    {
         return false;
     }
     let mut state = State::Clear;

@@ -326,17 +326,24 @@ impl From<Error> for Failure {
 pub fn run_protocol(input: &[u8]) -> std::result::Result<Run, Failure> {
     let (context, mut book) = protocol::parse_input(input)?;
     let mut diagnostics: Vec<Diagnostic> = context.version_warning().into_iter().collect();
-    let (pre, warnings) =
-        Preprocessor::new(&context.root, &context.config).map_err(|error| Failure {
-            diagnostics: diagnostics.clone(),
-            error,
-        })?;
-    diagnostics.extend(warnings);
-    match pre.run(&mut book) {
-        Ok(more) => diagnostics.extend(more),
-        Err(error) => return Err(Failure { diagnostics, error }),
-    }
-    if pre.config.strict && !diagnostics.is_empty() {
+    // A rebuild where nothing changed: every chapter's result comes from the cache.
+    let strict = if let Some(replayed) = cache::replay(&context, &mut book) {
+        diagnostics.extend(replayed.diagnostics);
+        replayed.strict
+    } else {
+        let (pre, warnings) =
+            Preprocessor::new(&context.root, &context.config).map_err(|error| Failure {
+                diagnostics: diagnostics.clone(),
+                error,
+            })?;
+        diagnostics.extend(warnings);
+        match pre.run(&mut book) {
+            Ok(more) => diagnostics.extend(more),
+            Err(error) => return Err(Failure { diagnostics, error }),
+        }
+        pre.config.strict
+    };
+    if strict && !diagnostics.is_empty() {
         let n = diagnostics.len();
         return Err(Failure {
             diagnostics: diagnostics.into_iter().map(Diagnostic::promoted).collect(),

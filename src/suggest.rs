@@ -51,27 +51,32 @@ impl SlugIndex {
         // The fewest bigrams a slug of length `lb` within the limit must share with it.
         let needed = |lb: usize| la.max(lb) as isize - 1 - 2 * limit as isize;
         let near_len = |lb: usize| la.abs_diff(lb) <= limit;
-        let mut shared: HashMap<u32, usize> = HashMap::new();
+        // Bigrams shared with each slug that has any, counted in one array.
+        let mut shared = vec![0u32; self.slugs.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for (gram, n) in bigrams(slug) {
             if let Some(list) = self.postings.get(&gram) {
                 for &(id, m) in list {
-                    *shared.entry(id).or_default() += usize::from(n.min(m));
+                    let count = &mut shared[id as usize];
+                    if *count == 0 {
+                        touched.push(id);
+                    }
+                    *count += u32::from(n.min(m));
                 }
             }
         }
-        let mut candidates: Vec<u32> = shared
-            .iter()
-            .filter(|&(&id, &common)| {
+        let mut candidates: Vec<u32> = touched
+            .into_iter()
+            .filter(|&id| {
                 let lb = self.slugs[id as usize].1;
-                near_len(lb) && common as isize >= needed(lb)
+                near_len(lb) && shared[id as usize] as isize >= needed(lb)
             })
-            .map(|(&id, _)| id)
             .collect();
         // Slugs that need no shared bigram at all (very short ones) are found by length.
         for lb in la.saturating_sub(limit)..=la + limit {
             if needed(lb) <= 0 {
                 if let Some(ids) = self.by_len.get(&lb) {
-                    candidates.extend(ids.iter().filter(|id| !shared.contains_key(id)));
+                    candidates.extend(ids.iter().filter(|&&id| shared[id as usize] == 0));
                 }
             }
         }

@@ -282,3 +282,39 @@ fn a_cache_dir_inside_src_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn an_unchanged_book_replays_without_loading_the_catalog() {
+    let (_tmp, dir) = cache_dir();
+    let b = book(Some(&dir));
+    let first = ok(b.run());
+    let catalog_entry = entries(&dir)
+        .into_iter()
+        .find(|e| e.0.starts_with("catalog-"))
+        .unwrap();
+    std::fs::remove_file(dir.join(&catalog_entry.0)).unwrap();
+    let second = ok(b.run());
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(stderr(&second), stderr(&first));
+    // Every chapter came from the cache: the catalog was not even decoded, so its entry
+    // was not written again.
+    assert!(!dir.join(&catalog_entry.0).exists());
+    // A change to one chapter needs the catalog: it is loaded (and cached) again.
+    let mut b = b;
+    b.chapters[2].content.push_str("More.\n");
+    ok(b.run());
+    assert!(dir.join(&catalog_entry.0).exists());
+}
+
+#[test]
+fn strict_fails_alike_from_the_cache() {
+    let (_tmp, dir) = cache_dir();
+    let mut b = book(Some(&dir));
+    b.set("strict = true");
+    let first = b.run();
+    let second = b.run();
+    assert!(!first.status.success() && !second.status.success());
+    assert!(first.stdout.is_empty() && second.stdout.is_empty());
+    assert!(stderr(&first).contains("error[E009]"), "{}", stderr(&first));
+    assert_eq!(stderr(&second), stderr(&first));
+}

@@ -45,7 +45,9 @@ fn child(args: &[String]) -> i32 {
             let mut input = Vec::new();
             std::io::stdin().read_to_end(&mut input).expect("stdin");
             let (_, book) = mdbook_destinations::protocol::parse_input(&input).expect("input");
-            book.write_to(std::io::stdout().lock()).expect("stdout");
+            // The same way out as the preprocessor.
+            book.write_to(mdbook_destinations::protocol::stdout())
+                .expect("stdout");
             0
         }
         Some("yaml") => {
