@@ -165,11 +165,15 @@ pub fn load_catalog(
     }
     let catalog = Catalog::parse(&bytes, format, path, display_path)?;
     drop(bytes);
-    let _ = write_atomic(
+    if write_atomic(
         dir,
         &file,
         &entry(KIND_CATALOG, &catalog_key, &encode_catalog(&catalog)),
-    );
+    )
+    .is_ok()
+    {
+        prune(dir, "catalog-");
+    }
     Ok((catalog, Some(cache)))
 }
 
@@ -214,6 +218,41 @@ fn open_entry<'a>(bytes: &'a [u8], kind: u8, key: &Key) -> Option<&'a [u8]> {
     let checksum = r.u64()?;
     let payload = r.rest();
     (payload.len() as u64 == len && xxh3_64(payload) == checksum).then_some(payload)
+}
+
+/// How many entries of one kind a cache folder keeps (the most recently written).
+const KEEP: usize = 64;
+
+/// Keeps the `KEEP` newest entries whose name starts with `prefix`, and removes temporary
+/// files left for over an hour by a build that was killed mid-write. Errors are ignored
+/// (another build may be pruning too).
+fn prune(dir: &Path, prefix: &str) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    let mut entries = Vec::new();
+    for e in read.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Ok(modified) = e.metadata().and_then(|m| m.modified()) else {
+            continue;
+        };
+        if name.starts_with(prefix) && name.ends_with(".bin") {
+            entries.push((modified, e.path()));
+        } else if name.starts_with('.') && name.ends_with(".tmp") {
+            let age = now.duration_since(modified).unwrap_or_default();
+            if age > std::time::Duration::from_secs(3600) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    if entries.len() > KEEP {
+        entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+        for (_, path) in entries.drain(KEEP..) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -733,7 +772,9 @@ pub fn run_cached(pre: &Preprocessor, cache: &Cache, book: &mut Book) -> Result<
     })?;
     if changed || done.len() != old.len() {
         if let Some(payload) = encode_pages(&done) {
-            let _ = write_atomic(&cache.dir, &file, &entry(KIND_PAGES, &key, &payload));
+            if write_atomic(&cache.dir, &file, &entry(KIND_PAGES, &key, &payload)).is_ok() {
+                prune(&cache.dir, "pages-");
+            }
         }
     }
     Ok(diagnostics)
@@ -1105,6 +1146,49 @@ mod tests {
         });
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(left.len(), 1, "temporary files are renamed or removed");
+    }
+
+    #[test]
+    fn prune_keeps_the_newest_entries_of_a_kind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for i in 0..KEEP + 5 {
+            let f = dir.join(format!("pages-{i:04}.bin"));
+            std::fs::write(&f, b"x").unwrap();
+            let t = old + std::time::Duration::from_secs(i as u64);
+            std::fs::File::options()
+                .write(true)
+                .open(&f)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        }
+        std::fs::write(dir.join("catalog-a.bin"), b"x").unwrap();
+        let stale = dir.join(".pages-x.bin.1.2.tmp");
+        std::fs::write(&stale, b"x").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let fresh = dir.join(".pages-y.bin.1.3.tmp");
+        std::fs::write(&fresh, b"x").unwrap();
+        prune(dir, "pages-");
+        let pages = (0..KEEP + 5)
+            .filter(|i| dir.join(format!("pages-{i:04}.bin")).exists())
+            .collect::<Vec<_>>();
+        assert_eq!(
+            pages,
+            (5..KEEP + 5).collect::<Vec<_>>(),
+            "the oldest five go"
+        );
+        assert!(dir.join("catalog-a.bin").exists(), "other kinds stay");
+        assert!(
+            !stale.exists() && fresh.exists(),
+            "only old temporary files go"
+        );
     }
 
     #[test]
