@@ -41,6 +41,8 @@ fn main() {
 fn child(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("measure") => measure_child(&args[1..]),
+        // As an mdBook preprocessor: `… --child noop supports html`.
+        Some("noop") if args.get(1).map(String::as_str) == Some("supports") => 0,
         Some("noop") => {
             let mut input = Vec::new();
             std::io::stdin().read_to_end(&mut input).expect("stdin");
@@ -284,8 +286,11 @@ fn bench(o: &Options) -> std::io::Result<()> {
     };
 
     let mut results = Vec::new();
+    let mut outputs = Vec::new();
     for (d, cache) in &datasets {
-        results.push(measure(o, d, cache, &bin, &me)?);
+        let (m, out) = measure(o, d, cache, &bin, &me)?;
+        results.push(m);
+        outputs.push(out);
     }
 
     println!("| book | pages | stdin | catalog | no-op | YAML parse | cold | warm | warm / no-op | cold / (no-op + YAML) |");
@@ -345,7 +350,7 @@ fn bench(o: &Options) -> std::io::Result<()> {
     let book = real.or(if datasets.is_empty() { None } else { Some(0) });
     if o.mdbook && o.mdbook_runs > 0 {
         if let (Some(i), Some(mdbook)) = (book, find_mdbook()) {
-            mdbook_build(o, &datasets[i].0, &mdbook)?;
+            mdbook_build(o, &datasets[i].0, &outputs[i], &mdbook, &me)?;
         } else {
             println!("(mdbook not found: `mdbook build` is not timed)");
         }
@@ -359,7 +364,7 @@ fn measure(
     cache: &Path,
     bin: &Path,
     me: &Path,
-) -> std::io::Result<Measured> {
+) -> std::io::Result<(Measured, Vec<u8>)> {
     let noop: [&std::ffi::OsStr; 3] = [me.as_os_str(), "--child".as_ref(), "noop".as_ref()];
     let yaml: [&std::ffi::OsStr; 4] = [
         me.as_os_str(),
@@ -373,6 +378,7 @@ fn measure(
         _ => Ok(()),
     };
     let (mut s_noop, mut s_yaml, mut s_cold, mut s_warm) = (vec![], vec![], vec![], vec![]);
+    let mut output = Vec::new();
     // Round 0 warms the page cache and is not counted.
     for round in 0..=o.runs {
         let a = run(me, &noop, &d.stdin)?;
@@ -392,6 +398,7 @@ fn measure(
                 d.name
             )));
         }
+        output = w.out;
         if round > 0 {
             s_noop.push((a.ms, a.peak_kib));
             s_yaml.push((b.ms, b.peak_kib));
@@ -441,7 +448,7 @@ fn measure(
         m.warm.median / m.noop.median,
         m.cold.median / (m.noop.median + m.yaml.median)
     );
-    Ok(m)
+    Ok((m, output))
 }
 
 fn find_mdbook() -> Option<PathBuf> {
@@ -457,29 +464,67 @@ fn find_mdbook() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// `mdbook build` of the book with and without the preprocessor (warm cache), with
-/// mdBook's default HTML output and with search and print off (the leaner build, where
-/// the preprocessor's share is largest).
-fn mdbook_build(o: &Options, d: &corpus::Dataset, mdbook: &Path) -> std::io::Result<()> {
+/// `mdbook build` of the book with the preprocessor (warm cache), against the same book
+/// whose pages already hold what the preprocessor writes: built with no preprocessor, and
+/// with the no-op preprocessor (which costs what mdBook's protocol costs: mdBook writes
+/// the book to a preprocessor's stdin unbuffered). With mdBook's default HTML output, and
+/// with search and print off (the leaner build, where a preprocessor's share is largest).
+fn mdbook_build(
+    o: &Options,
+    d: &corpus::Dataset,
+    output: &[u8],
+    mdbook: &Path,
+    me: &Path,
+) -> std::io::Result<()> {
+    // The baseline book: same SUMMARY, each chapter file holding the processed content.
+    let base = d.root.with_file_name(format!(
+        "{}-preprocessed",
+        d.root.file_name().unwrap().to_string_lossy()
+    ));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(base.join("src"))?;
+    std::fs::copy(d.root.join("src/SUMMARY.md"), base.join("src/SUMMARY.md"))?;
+    let book: serde_json::Value = serde_json::from_slice(output).map_err(std::io::Error::other)?;
+    let mut written = 0;
+    for item in book["items"].as_array().into_iter().flatten() {
+        let ch = &item["Chapter"];
+        if let (Some(path), Some(content)) = (ch["source_path"].as_str(), ch["content"].as_str()) {
+            let file = base.join("src").join(path);
+            std::fs::create_dir_all(file.parent().unwrap())?;
+            std::fs::write(file, content)?;
+            written += 1;
+        }
+    }
+    if written != d.pages {
+        return Err(std::io::Error::other("the processed book lacks chapters"));
+    }
+    let noop_table = format!(
+        "[preprocessor.noop]\ncommand = {}\n",
+        serde_json::to_string(&format!("{} --child noop", me.display())).unwrap()
+    );
     let lean = "\n[output.html.search]\nenable = false\n\n[output.html.print]\nenable = false\n";
     let configs = [
         ("mdBook defaults (search, print)", ""),
         ("search and print off", lean),
     ];
     println!(
-        "### `mdbook build` of {} ({}; median of {} builds)",
+        "### `mdbook build` of {} ({}; median of {} builds each, interleaved)",
         d.name,
         mdbook.display(),
         o.mdbook_runs
     );
-    println!("| output | without the preprocessor | with it (warm) | added |");
-    println!("|---|--:|--:|--:|");
-    let build = |toml: &str| -> std::io::Result<f64> {
-        std::fs::write(d.root.join("book.toml"), toml)?;
+    println!(
+        "| output | processed pages, no preprocessor | processed pages, no-op preprocessor | \
+         mdbook-destinations (warm) | added by mdbook-destinations (vs no-op) | \
+         added by any preprocessor (no-op vs none) |"
+    );
+    println!("|---|--:|--:|--:|--:|--:|");
+    let build = |root: &Path, toml: &str| -> std::io::Result<f64> {
+        std::fs::write(root.join("book.toml"), toml)?;
         let t = Instant::now();
         let status = Command::new(mdbook)
             .arg("build")
-            .arg(&d.root)
+            .arg(root)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()?;
@@ -490,21 +535,25 @@ fn mdbook_build(o: &Options, d: &corpus::Dataset, mdbook: &Path) -> std::io::Res
         Ok(ms)
     };
     for (label, extra) in configs {
-        let (mut without, mut with) = (vec![], vec![]);
+        let (mut none, mut noop, mut ours) = (vec![], vec![], vec![]);
         for round in 0..=o.mdbook_runs {
-            let a = build(&format!("{}{extra}", d.toml_without))?;
-            let b = build(&format!("{}{extra}", d.toml_with))?;
+            let a = build(&base, &format!("{}{extra}", d.toml_without))?;
+            let b = build(&base, &format!("{}{noop_table}{extra}", d.toml_without))?;
+            let c = build(&d.root, &format!("{}{extra}", d.toml_with))?;
             if round > 0 {
-                without.push((a, 0));
-                with.push((b, 0));
+                none.push((a, 0));
+                noop.push((b, 0));
+                ours.push((c, 0));
             }
         }
-        let (a, b) = (stat(&without), stat(&with));
+        let (a, b, c) = (stat(&none), stat(&noop), stat(&ours));
         println!(
-            "| {label} | {:.0} ms | {:.0} ms | {:+.1} % |",
+            "| {label} | {:.0} ms | {:.0} ms | {:.0} ms | {:+.1} % | {:+.1} % |",
             a.median,
             b.median,
-            (b.median / a.median - 1.0) * 100.0
+            c.median,
+            (c.median / b.median - 1.0) * 100.0,
+            (b.median / a.median - 1.0) * 100.0,
         );
     }
     std::fs::write(d.root.join("book.toml"), &d.toml_with)?;
