@@ -363,7 +363,13 @@ impl Catalog {
     /// Reads and parses the catalog at `path` (resolved), naming it `display_path` in
     /// messages. `key` says where the path came from (`catalog` key or the default).
     pub fn load(path: &Path, display_path: &Path, key: &str) -> Result<Catalog> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = Catalog::read(path, display_path, key)?;
+        Catalog::parse(&bytes, Format::of(path), path, display_path)
+    }
+
+    /// The catalog file's bytes, or the error [`Catalog::load`] gives when it cannot be read.
+    pub fn read(path: &Path, display_path: &Path, key: &str) -> Result<Vec<u8>> {
+        std::fs::read(path).map_err(|e| {
             Error::new(
                 codes::UNREADABLE_FILE,
                 format!(
@@ -377,8 +383,7 @@ impl Catalog {
                 "set `catalog = \"path/to/destinations.yml\"` under [preprocessor.destinations]; \
                  it is relative to the book root (the folder holding book.toml)",
             )
-        })?;
-        Catalog::parse(&bytes, Format::of(path), path, display_path)
+        })
     }
 
     /// Parses catalog bytes.
@@ -540,6 +545,34 @@ impl Catalog {
                 .unwrap_or_default(),
             _ => Vec::new(),
         })
+    }
+
+    /// A catalog from its parts, as [`Catalog::parse`] made them (the cache stores these);
+    /// the lookup tables are built again.
+    pub fn from_parts(
+        path: &Path,
+        display_path: &Path,
+        items: Vec<Destination>,
+        findings: Vec<Finding>,
+        wrapped: bool,
+    ) -> Catalog {
+        let mut by_slug = HashMap::with_capacity(items.len());
+        let mut by_id = HashMap::with_capacity(items.len());
+        for (pos, item) in items.iter().enumerate() {
+            by_slug.entry(item.slug.clone()).or_insert(pos);
+            if let Some(id) = &item.id {
+                by_id.entry(id.clone()).or_insert(pos);
+            }
+        }
+        Catalog {
+            display_path: display_path.to_path_buf(),
+            path: path.to_path_buf(),
+            items,
+            findings,
+            wrapped,
+            by_slug,
+            by_id,
+        }
     }
 
     /// The item for a page's slug (the first one, when several share it).

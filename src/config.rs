@@ -21,6 +21,14 @@ pub const KEYS: &[&str] = &[
     "pages",
     "strict",
     "smart-punctuation",
+    "personas-heading",
+    "personas-text",
+    "settings-heading",
+    "settings-intro",
+    "template",
+    "includes",
+    "cache",
+    "cache-dir",
 ];
 
 /// The preprocessor's settings.
@@ -50,6 +58,10 @@ pub struct Config {
     pub template: Option<PathBuf>,
     /// Where `{% include %}` looks, relative to the book root.
     pub includes: PathBuf,
+    /// Keep the parsed catalog (and each chapter's result) between runs.
+    pub cache: bool,
+    /// Where the cache lives (relative to the book root); `None`: the user's cache folder.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -67,6 +79,8 @@ impl Default for Config {
             settings_intro: None,
             template: None,
             includes: PathBuf::from("includes"),
+            cache: true,
+            cache_dir: None,
         }
     }
 }
@@ -149,6 +163,10 @@ impl Config {
         if let Some(dir) = string(map, "includes")? {
             cfg.includes = PathBuf::from(dir);
         }
+        if let Some(b) = boolean(map, "cache")? {
+            cfg.cache = b;
+        }
+        cfg.cache_dir = string(map, "cache-dir")?.map(PathBuf::from);
         for key in map.keys() {
             if KEYS.contains(&key.as_str()) || MDBOOK_KEYS.contains(&key.as_str()) {
                 continue;
@@ -275,6 +293,20 @@ mod tests {
         assert_eq!(cfg.pages, vec!["a/*.md", "b/**"]);
         assert!(cfg.strict);
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn cache_keys() {
+        let (cfg, w) =
+            Config::from_table(&json!({"cache": false, "cache-dir": ".cache/x"})).unwrap();
+        assert!(!cfg.cache);
+        assert_eq!(cfg.cache_dir, Some(PathBuf::from(".cache/x")));
+        assert!(w.is_empty());
+        assert!(Config::default().cache);
+        let (cfg, _) = Config::from_table(&json!({"cache": "false"})).unwrap();
+        assert!(!cfg.cache);
+        assert!(Config::from_table(&json!({"cache": 0})).is_err());
+        assert!(Config::from_table(&json!({"cache-dir": false})).is_err());
     }
 
     #[test]

@@ -12,10 +12,13 @@
 //! 4. [`frontmatter`] and [`pages`]: each chapter's front matter, and which chapters are
 //!    destination pages (and with which slug);
 //! 5. [`render`]: the generated sections, as pure functions from data to a string;
-//! 6. [`preprocessor`]: the run that ties them together and collects [`diagnostics`].
+//! 6. [`preprocessor`]: the run that ties them together and collects [`diagnostics`];
+//!    [`cache`] keeps the parsed catalog between runs.
 //!
-//! [`install`] sets a book up for it (`book.toml` and the stylesheet).
+//! [`install`] sets a book up for it (`book.toml` and the stylesheet); [`check`] reads a
+//! book as a build would and reports.
 
+pub mod cache;
 pub mod catalog;
 pub mod check;
 pub mod config;
@@ -29,6 +32,7 @@ pub mod preprocessor;
 pub mod protocol;
 pub mod render;
 pub mod source_map;
+pub mod suggest;
 pub mod template;
 
 pub use diagnostics::{Diagnostic, Error, Location, Result, Severity};

@@ -89,25 +89,33 @@ fn run_preprocessor() -> ExitCode {
         eprintln!("error[E001]: cannot read stdin: {e}");
         return ExitCode::FAILURE;
     }
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    // Messages are written in one go (stderr is unbuffered: one system call per fragment
+    // otherwise, hundreds on a book with many warnings), warnings before the book.
+    let messages = |diagnostics: &[mdbook_destinations::Diagnostic], last: Option<String>| {
+        let mut text = String::new();
+        for d in diagnostics {
+            text.push_str(&d.to_string());
+            text.push('\n');
+        }
+        if let Some(last) = last {
+            text.push_str(&last);
+            text.push('\n');
+        }
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    };
     match preprocessor::run_protocol(&input) {
         Ok(run) => {
-            for d in &run.diagnostics {
-                let _ = writeln!(err, "{d}");
-            }
-            match run.book.write_to(std::io::stdout().lock()) {
+            messages(&run.diagnostics, None);
+            match run.book.write_to(mdbook_destinations::protocol::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    let _ = writeln!(err, "{e}");
+                    messages(&[], Some(e.to_string()));
                     ExitCode::FAILURE
                 }
             }
         }
         Err(failure) => {
-            for d in &failure.diagnostics {
-                let _ = writeln!(err, "{d}");
-            }
+            messages(&failure.diagnostics, None);
             ExitCode::FAILURE
         }
     }

@@ -1,6 +1,7 @@
 //! The run: configuration, catalog and sync note loaded once, then every chapter's front
 //! matter stripped and every destination page given its sections.
 
+use crate::cache::{self, Cache};
 use crate::catalog::Catalog;
 use crate::catalog::Destination;
 use crate::config::{self, Config};
@@ -13,7 +14,9 @@ use crate::partials::{PageInfo, Words};
 use crate::protocol::{self, Book, ChapterRef};
 use crate::render::{MarkdownOptions, Sections};
 use crate::source_map::{Seg, YamlPath};
+use crate::suggest::SlugIndex;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Everything loaded before the chapters are read.
 #[derive(Debug)]
@@ -29,6 +32,10 @@ pub struct Preprocessor {
     /// The words around the sections, partials and template.
     pub words: Words,
     selector: PageSelector,
+    /// The catalog's slugs, indexed for suggestions (built on the first page without an item).
+    slug_index: OnceLock<SlugIndex>,
+    /// The catalog cache, unless `cache = false` (or there is no cache folder).
+    pub cache: Option<Cache>,
 }
 
 /// What happened to one chapter.
@@ -69,7 +76,6 @@ impl Preprocessor {
                 config::DEFAULT_CATALOG
             )
         };
-        let catalog = Catalog::load(&root.join(&config.catalog), &config.catalog, &key)?;
         let src_dir = PathBuf::from(
             book_config
                 .get("book")
@@ -77,6 +83,18 @@ impl Preprocessor {
                 .and_then(serde_json::Value::as_str)
                 .unwrap_or("src"),
         );
+        let build_dir = book_config
+            .get("build")
+            .and_then(|b| b.get("build-dir"))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("book");
+        let cache_dir = cache::dir_for(&config, root, &src_dir, Path::new(build_dir))?;
+        let (catalog, cache) = cache::load_catalog(
+            &root.join(&config.catalog),
+            &config.catalog,
+            &key,
+            cache_dir.as_deref(),
+        )?;
         let markdown = MarkdownOptions {
             smart_punctuation: config.smart_punctuation,
         };
@@ -89,6 +107,8 @@ impl Preprocessor {
                 catalog,
                 words,
                 selector,
+                slug_index: OnceLock::new(),
+                cache,
             },
             warnings,
         ))
@@ -238,7 +258,10 @@ impl Preprocessor {
                 item.slug
             ));
         }
-        let near = nearest_slugs(slug, self.catalog.items.iter().map(|d| d.slug.as_str()));
+        let index = self
+            .slug_index
+            .get_or_init(|| SlugIndex::new(self.catalog.items.iter().map(|d| d.slug.as_str())));
+        let near = index.nearest(slug);
         match near.as_slice() {
             [] => d,
             [one] => d.with_help(format!("the nearest slug in the catalog is `{one}`")),

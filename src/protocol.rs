@@ -109,6 +109,20 @@ impl Book {
     }
 }
 
+/// Standard output for the book: on Unix, the file descriptor itself, because the
+/// standard library's `Stdout` is line-buffered and would scan every byte of the book for
+/// a newline on its way out ([`Book::write_to`] buffers anyway).
+pub fn stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout().lock())
+}
+
 fn visit<F>(items: &mut [Value], f: &mut F) -> Result<()>
 where
     F: FnMut(&mut Map<String, Value>) -> Result<()>,

@@ -26,6 +26,7 @@ fn built() -> &'static Path {
             .arg("--dest-dir")
             .arg(&out_dir)
             .env("PATH", path)
+            .env("XDG_CACHE_HOME", test_cache_home())
             .output()
             .expect("mdbook runs");
         let log = String::from_utf8_lossy(&out.stderr);

@@ -12,6 +12,12 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_mdbook-destinations"))
 }
 
+/// The cache folder the tests' runs use (`$XDG_CACHE_HOME` for the binary), under
+/// `target/`, so that tests never write to the user's own cache folder.
+pub fn test_cache_home() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache")
+}
+
 /// Runs the preprocessor with `input` on stdin.
 pub fn run_with_stdin(input: &[u8]) -> Output {
     run_args(&[], input)
@@ -21,6 +27,7 @@ pub fn run_with_stdin(input: &[u8]) -> Output {
 pub fn run_args(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(bin())
         .args(args)
+        .env("XDG_CACHE_HOME", test_cache_home())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
