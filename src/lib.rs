@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod limits;
 pub mod markdown;
 pub mod pages;
 pub mod preprocessor;
