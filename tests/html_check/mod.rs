@@ -21,8 +21,8 @@ use std::cell::RefCell;
 
 /// Elements that never have content (no end tag).
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
 ];
 
 /// Elements a settings table may hold: its own structure, what the renderer writes
@@ -192,7 +192,9 @@ fn check_cell_content(cell: ElementRef<'_>, where_: &str) -> Result<(), String> 
         for (attr, value) in el.attrs() {
             let attr = attr.to_ascii_lowercase();
             if attr.starts_with("on") || attr == "style" || attr == "srcdoc" {
-                return Err(format!("{where_}: attribute {attr}=\"{value}\" on <{name}>"));
+                return Err(format!(
+                    "{where_}: attribute {attr}=\"{value}\" on <{name}>"
+                ));
             }
             if matches!(attr.as_str(), "href" | "src") && !harmless_url(value) {
                 return Err(format!("{where_}: {attr}=\"{value}\" on <{name}>"));
@@ -220,10 +222,16 @@ pub fn check_settings_table(
     if !parse_errors_allowed && !doc.errors.is_empty() {
         return Err(format!("HTML parse errors: {:?}", doc.errors));
     }
-    if doc.select(&sel("script, style, iframe, object, embed, form, textarea")).any(|e| {
-        // mdBook's own page has scripts; only those inside <main> are the content's.
-        !document || e.ancestors().filter_map(ElementRef::wrap).any(|a| a.value().name() == "main")
-    }) {
+    if doc
+        .select(&sel("script, style, iframe, object, embed, form, textarea"))
+        .any(|e| {
+            // mdBook's own page has scripts; only those inside <main> are the content's.
+            !document
+                || e.ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .any(|a| a.value().name() == "main")
+        })
+    {
         return Err("a script-like element in the content".into());
     }
     let tables: Vec<ElementRef<'_>> = doc.select(&sel("table")).collect();
@@ -251,7 +259,13 @@ pub fn check_settings_table(
     let heads: Vec<String> = head_rows
         .iter()
         .flat_map(|r| element_children(*r))
-        .map(|th| format!("{}:{}", th.value().name(), squash(&th.text().collect::<String>())))
+        .map(|th| {
+            format!(
+                "{}:{}",
+                th.value().name(),
+                squash(&th.text().collect::<String>())
+            )
+        })
         .collect();
     if head_rows.len() != 1 || heads != ["th:Setting", "th:Description"] {
         return Err(format!("the header is {heads:?}"));
