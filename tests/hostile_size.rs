@@ -35,7 +35,7 @@ fn item_yaml(i: usize, out: &mut String) {
     out.push_str(&format!(
         "- id: \"{i:024x}\"\n  slug: dest-{i}\n  display_name: Destination {i}\n  \
          platforms:\n    server: {}\n  settings:\n",
-        i % 2 == 0
+        i.is_multiple_of(2)
     ));
     for (label, kind, default) in [
         ("API Key", "string", "''"),
@@ -85,7 +85,7 @@ fn assert_rendered(out: &Output, slugs: &[usize]) {
     let contents = contents_of(&book);
     for (content, i) in contents.iter().zip(slugs) {
         assert!(
-            content.contains(&format!("dashboard</a>. Use")),
+            content.contains("dashboard</a>. Use"),
             "dest-{i}: {content}"
         );
         assert!(content.contains(&format!("destination {i}, from its")));
@@ -125,18 +125,22 @@ fn a_book_of_20000_chapters_is_handled() {
     // 20,000 chapters: parts of 100, each a chapter with 3 nested levels; every 50th a
     // destination page.
     let mut items = Vec::new();
-    let mut count = 0;
+    let mut count: usize = 0;
     for part in 0..200 {
         items.push(json!({"PartTitle": format!("Part {part}")}));
         for c in 0..25 {
             let mut chain = Vec::new();
             for depth in 0..4 {
                 count += 1;
-                let (path, content) = if count % 50 == 0 {
+                let (path, content) = if count.is_multiple_of(50) {
                     (
                         format!(
                             "dest/{}/index.md",
-                            if count % 100 == 0 { "acme" } else { "bolt" }
+                            if count.is_multiple_of(100) {
+                                "acme"
+                            } else {
+                                "bolt"
+                            }
                         ),
                         format!("---\ntitle: T{count}\n---\n# Page {count}\n"),
                     )
