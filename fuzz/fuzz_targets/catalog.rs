@@ -46,7 +46,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&first, bytes)) = data.split_first() else {
         return;
     };
-    let format = if first & 1 == 0 { Format::Yaml } else { Format::Json };
+    let format = if first & 1 == 0 {
+        Format::Yaml
+    } else {
+        Format::Json
+    };
     let display = Path::new("data/catalog/destinations.yml");
     // On disk too: a missing slug is located by reading the file again.
     let path = DIR.path().join("destinations.yml");
@@ -58,7 +62,12 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(found.slug, item.slug);
                 assert!(found.index <= item.index, "the first item with a slug wins");
                 let sections = Sections::for_page(item, &FrontMatter::default());
-                let footer = render::footer(item, sections, &Texts::default(), MarkdownOptions::default());
+                let footer = render::footer(
+                    item,
+                    sections,
+                    &Texts::default(),
+                    MarkdownOptions::default(),
+                );
                 let table = render::settings_table(&item.settings, MarkdownOptions::default());
                 assert!(footer.contains(&table));
                 if let Err(e) = html_check::check_balanced(&table) {

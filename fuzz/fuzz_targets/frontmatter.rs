@@ -63,7 +63,10 @@ fuzz_target!(|data: &[u8]| {
             let loc = d.location.as_ref().expect("an error names the chapter");
             assert_eq!(loc.path, chapter);
             if let Some(line) = loc.line {
-                assert!(line >= 1 && line <= lines(content.as_bytes()), "line {line} in {content:?}");
+                assert!(
+                    line >= 1 && line <= lines(content.as_bytes()),
+                    "line {line} in {content:?}"
+                );
             }
             let _ = d.to_string();
         }

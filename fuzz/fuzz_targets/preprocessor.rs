@@ -24,7 +24,10 @@ static BOOK: LazyLock<(tempfile::TempDir, Vec<u8>)> = LazyLock::new(|| {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(repo.join(from), to).expect("the example book's files");
     };
-    copy("data/catalog/destinations.yml", "data/catalog/destinations.yml");
+    copy(
+        "data/catalog/destinations.yml",
+        "data/catalog/destinations.yml",
+    );
     copy(
         "book-example/includes/sync-frequency-note.md",
         "includes/sync-frequency-note.md",
@@ -77,8 +80,13 @@ fuzz_target!(|data: &[u8]| {
             let mut out = Vec::new();
             run.book.write_to(&mut out).expect("the book is written");
             let back: Value = serde_json::from_slice(&out).expect("the output is JSON");
-            let before: Value = serde_json::from_slice::<Value>(&input).expect("the input was JSON")[1].clone();
-            assert_eq!(chapters(&back), chapters(&before), "as many chapters out as in");
+            let before: Value =
+                serde_json::from_slice::<Value>(&input).expect("the input was JSON")[1].clone();
+            assert_eq!(
+                chapters(&back),
+                chapters(&before),
+                "as many chapters out as in"
+            );
             for d in &run.diagnostics {
                 let _ = d.to_string();
             }
