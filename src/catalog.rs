@@ -411,15 +411,24 @@ impl Catalog {
                 };
                 syntax_error(&e.to_string(), "JSON").at(loc)
             })?,
-            Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
-                let loc = match e.location() {
-                    Some(l) => {
-                        Location::at(display_path, l.line(), l.column()).with_source(text, 1)
-                    }
-                    None => Location::file(display_path),
-                };
-                syntax_error(&e.to_string(), "YAML").at(loc)
-            })?,
+            Format::Yaml => {
+                crate::limits::check_yaml(text).map_err(|e| {
+                    Error::new(
+                        codes::CATALOG_SYNTAX,
+                        format!("the catalog is refused: {}", e.message),
+                    )
+                    .at(Location::at(display_path, e.line, e.column).with_source(text, 1))
+                })?;
+                serde_yaml::from_str(text).map_err(|e| {
+                    let loc = match e.location() {
+                        Some(l) => {
+                            Location::at(display_path, l.line(), l.column()).with_source(text, 1)
+                        }
+                        None => Location::file(display_path),
+                    };
+                    syntax_error(&e.to_string(), "YAML").at(loc)
+                })?
+            }
         };
         Catalog::build(raw, path, display_path)
     }
@@ -803,7 +812,7 @@ fn syntax_error(message: &str, format: &str) -> Error {
         codes::CATALOG_SYNTAX,
         format!(
             "the catalog is not valid {format}: {}",
-            strip_position(message)
+            crate::limits::explain(strip_position(message))
         ),
     )
 }

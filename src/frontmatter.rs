@@ -152,6 +152,14 @@ pub fn parse<'a>(content: &'a str, chapter: &Path) -> Result<Parsed<'a>> {
             block: None,
         });
     };
+    // The YAML starts on the chapter's second line (after `---`).
+    crate::limits::check_yaml(block.yaml).map_err(|e| {
+        Error::new(
+            codes::FRONT_MATTER_SYNTAX,
+            format!("the front matter is refused: {}", e.message),
+        )
+        .at(Location::at(chapter, e.line + 1, e.column))
+    })?;
     let data: Data = serde_yaml::from_str(block.yaml).map_err(|e| {
         let loc = match e.location() {
             Some(l) => Location::at(chapter, l.line() + 1, l.column()).with_source(block.yaml, 2),
@@ -159,7 +167,7 @@ pub fn parse<'a>(content: &'a str, chapter: &Path) -> Result<Parsed<'a>> {
         };
         let msg = e.to_string();
         let msg = match msg.rfind(" at line ") {
-            Some(i) => msg[..i].to_string(),
+            Some(i) => crate::limits::explain(&msg[..i]),
             None => msg,
         };
         Error::new(

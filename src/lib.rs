@@ -25,6 +25,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod install;
+pub mod limits;
 pub mod markdown;
 pub mod pages;
 pub mod partials;

@@ -28,6 +28,11 @@ pub const INLINE_ELEMENTS: &[&str] = &[
 
 const VOID_ELEMENTS: &[&str] = &["br", "img", "wbr"];
 
+/// Inline HTML elements a description may have open at once; deeper start tags are shown
+/// as text. (Real descriptions nest two or three; the bound keeps matching each end tag to
+/// its element linear in the description's length.)
+pub const MAX_RAW_DEPTH: usize = 32;
+
 /// Attributes kept on any allowed element; others are dropped.
 const GLOBAL_ATTRIBUTES: &[&str] = &["class", "title", "lang", "dir"];
 
@@ -118,6 +123,10 @@ struct Writer<'a> {
     in_pre: bool,
     /// Setext underline to write at the end of the current heading.
     heading_tail: Option<String>,
+    /// Open links (markdown or raw `<a>`) among `frames`.
+    links: usize,
+    /// Open raw elements among `frames` (at most [`MAX_RAW_DEPTH`]).
+    raws: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -130,7 +139,38 @@ impl<'a> Writer<'a> {
             image: None,
             in_pre: false,
             heading_tail: None,
+            links: 0,
+            raws: 0,
         }
+    }
+
+    fn push(&mut self, frame: Frame) {
+        match &frame {
+            Frame::Markdown { close, .. } if *close == "</a>" => self.links += 1,
+            Frame::Markdown { .. } => {}
+            Frame::Raw { name } => {
+                self.raws += 1;
+                if name == "a" {
+                    self.links += 1;
+                }
+            }
+        }
+        self.frames.push(frame);
+    }
+
+    fn pop(&mut self) -> Option<Frame> {
+        let frame = self.frames.pop()?;
+        match &frame {
+            Frame::Markdown { close, .. } if *close == "</a>" => self.links -= 1,
+            Frame::Markdown { .. } => {}
+            Frame::Raw { name } => {
+                self.raws -= 1;
+                if name == "a" {
+                    self.links -= 1;
+                }
+            }
+        }
+        Some(frame)
     }
 
     fn text(&mut self, s: &str) {
@@ -148,7 +188,7 @@ impl<'a> Writer<'a> {
 
     fn open(&mut self, html: &str, close: &'static str, container: bool) {
         self.out.push_str(html);
-        self.frames.push(Frame::Markdown { close, container });
+        self.push(Frame::Markdown { close, container });
         if container {
             self.blocks.push(None);
         }
@@ -156,7 +196,7 @@ impl<'a> Writer<'a> {
 
     /// Closes raw elements left open inside the markdown element that ends, then it.
     fn close_markdown(&mut self) {
-        while let Some(frame) = self.frames.pop() {
+        while let Some(frame) = self.pop() {
             match frame {
                 Frame::Raw { name } => {
                     self.out.push_str("</");
@@ -243,7 +283,7 @@ impl<'a> Writer<'a> {
         match tag {
             Tag::Paragraph => {
                 self.begin_block(Block::Text);
-                self.frames.push(Frame::Markdown {
+                self.push(Frame::Markdown {
                     close: "",
                     container: false,
                 });
@@ -260,7 +300,7 @@ impl<'a> Writer<'a> {
                     let underline = src.trim_end().rsplit('\n').next().unwrap_or("").trim();
                     self.heading_tail = Some(underline.to_string());
                 }
-                self.frames.push(Frame::Markdown {
+                self.push(Frame::Markdown {
                     close: "",
                     container: false,
                 });
@@ -281,21 +321,21 @@ impl<'a> Writer<'a> {
                 }
                 self.out.push('>');
                 self.in_pre = true;
-                self.frames.push(Frame::Markdown {
+                self.push(Frame::Markdown {
                     close: "</code></pre>",
                     container: false,
                 });
             }
             Tag::CodeBlock(CodeBlockKind::Indented) => {
                 self.begin_block(Block::Text);
-                self.frames.push(Frame::Markdown {
+                self.push(Frame::Markdown {
                     close: "",
                     container: false,
                 });
             }
             Tag::HtmlBlock => {
                 self.begin_block(Block::Text);
-                self.frames.push(Frame::Markdown {
+                self.push(Frame::Markdown {
                     close: "",
                     container: false,
                 });
@@ -322,7 +362,7 @@ impl<'a> Writer<'a> {
             } => {
                 if self.inside_link() {
                     // A link inside a link is not HTML: keep only its text.
-                    self.frames.push(Frame::Markdown {
+                    self.push(Frame::Markdown {
                         close: "",
                         container: false,
                     });
@@ -357,7 +397,7 @@ impl<'a> Writer<'a> {
                 self.image = Some((0, String::new(), src, title.to_string()));
             }
             // Not enabled for descriptions; kept balanced if they ever appear.
-            _ => self.frames.push(Frame::Markdown {
+            _ => self.push(Frame::Markdown {
                 close: "",
                 container: false,
             }),
@@ -385,16 +425,15 @@ impl<'a> Writer<'a> {
     }
 
     fn inside_link(&self) -> bool {
-        self.frames.iter().any(|f| match f {
-            Frame::Markdown { close, .. } => *close == "</a>",
-            Frame::Raw { name } => name == "a",
-        })
+        self.links > 0
     }
 
     /// Raw HTML from the description: allowed inline elements pass (rebuilt from their
     /// parsed name and attributes), complete comments are dropped, anything else is text.
     fn raw_html(&mut self, html: &str) {
         let mut rest = html;
+        // Once no `-->` follows, none follows later either: not searched again.
+        let mut comments_close = true;
         while !rest.is_empty() {
             let Some(lt) = rest.find('<') else {
                 self.raw_text(rest);
@@ -402,7 +441,7 @@ impl<'a> Writer<'a> {
             };
             self.raw_text(&rest[..lt]);
             rest = &rest[lt..];
-            let consumed = if let Some(len) = comment_len(rest) {
+            let consumed = if let Some(len) = comment_len(rest, &mut comments_close) {
                 len
             } else if let Some(tag) = parse_tag(rest) {
                 self.raw_tag(&tag, &rest[..tag.len]);
@@ -439,7 +478,7 @@ impl<'a> Writer<'a> {
             match found {
                 Some(depth) if allowed => {
                     for _ in 0..=depth {
-                        if let Some(Frame::Raw { name }) = self.frames.pop() {
+                        if let Some(Frame::Raw { name }) = self.pop() {
                             self.out.push_str("</");
                             self.out.push_str(&name);
                             self.out.push('>');
@@ -450,7 +489,8 @@ impl<'a> Writer<'a> {
             }
             return;
         }
-        if !allowed || (name == "a" && self.inside_link()) {
+        let too_deep = self.raws >= MAX_RAW_DEPTH && !VOID_ELEMENTS.contains(&name.as_str());
+        if !allowed || too_deep || (name == "a" && self.inside_link()) {
             self.text(source);
             return;
         }
@@ -478,7 +518,7 @@ impl<'a> Writer<'a> {
             self.out.push_str(" />");
         } else {
             self.out.push('>');
-            self.frames.push(Frame::Raw { name });
+            self.push(Frame::Raw { name });
         }
     }
 
@@ -521,7 +561,9 @@ fn heading_level(level: HeadingLevel) -> usize {
 }
 
 /// Length of a complete HTML comment at the start of `s` (`<!-- … -->`, `<!-->`, `<!--->`).
-fn comment_len(s: &str) -> Option<usize> {
+/// `closes` is false once a search for `-->` has failed: the rest of the text holds none,
+/// and searching it again for every `<!--` would take quadratic time.
+fn comment_len(s: &str, closes: &mut bool) -> Option<usize> {
     let body = s.strip_prefix("<!--")?;
     if body.starts_with('>') {
         return Some(5);
@@ -529,7 +571,12 @@ fn comment_len(s: &str) -> Option<usize> {
     if body.starts_with("->") {
         return Some(6);
     }
-    body.find("-->").map(|i| 4 + i + 3)
+    if !*closes {
+        return None;
+    }
+    let found = body.find("-->").map(|i| 4 + i + 3);
+    *closes = found.is_some();
+    found
 }
 
 /// A start or end tag, parsed.
