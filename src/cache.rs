@@ -19,10 +19,9 @@
 //! The cache never changes the output: a hit gives back exactly what processing the same
 //! input gave when the entry was written.
 
-use crate::catalog::{Catalog, Data, Destination, Finding, Flag, Format, Setting};
+use crate::catalog::{Catalog, Data, Destination, Flag, Format, Setting};
 use crate::config::Config;
-use crate::diagnostics::{codes, Error, Result};
-use crate::source_map::Seg;
+use crate::diagnostics::{codes, Diagnostic, Error, Location, Result};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3Default};
@@ -423,24 +422,16 @@ fn encode_catalog(c: &Catalog) -> Vec<u8> {
             w.str(n);
         }
     }
-    w.usize(c.findings.len());
-    for f in &c.findings {
-        w.str(f.code);
-        w.usize(f.path.len());
-        for seg in &f.path {
-            match seg {
-                Seg::Key(k) => {
-                    w.u8(0);
-                    w.str(k);
-                }
-                Seg::Index(i) => {
-                    w.u8(1);
-                    w.usize(*i);
-                }
-            }
-        }
-        w.str(&f.message);
-        w.opt_str(f.help.as_deref());
+    w.usize(c.diagnostics.len());
+    for d in &c.diagnostics {
+        w.str(d.code);
+        w.str(&d.message);
+        w.opt_str(d.help.as_deref());
+        let loc = d.location.as_ref();
+        w.opt_str(loc.map(|l| l.path.to_string_lossy()).as_deref());
+        w.usize(loc.and_then(|l| l.line).unwrap_or(0));
+        w.usize(loc.and_then(|l| l.column).unwrap_or(0));
+        w.opt_str(loc.and_then(|l| l.source_line.as_deref()));
     }
     w.0
 }
@@ -540,28 +531,25 @@ fn decode_catalog(payload: &[u8], path: &Path, display_path: &Path) -> Option<Ca
             previous_names,
         });
     }
-    let nf = r.count()?;
-    let mut findings = Vec::with_capacity(nf);
-    for _ in 0..nf {
+    let nd = r.count()?;
+    let mut diagnostics = Vec::with_capacity(nd);
+    for _ in 0..nd {
         let code = static_code(r.str()?)?;
-        let np = r.count()?;
-        let mut p = Vec::with_capacity(np);
-        for _ in 0..np {
-            p.push(match r.u8()? {
-                0 => Seg::Key(r.string()?),
-                1 => Seg::Index(r.usize()?),
-                _ => return None,
-            });
-        }
-        findings.push(Finding {
-            code,
-            path: p,
-            message: r.string()?,
-            help: r.opt_string()?,
+        let mut d = Diagnostic::warning(code, r.string()?);
+        d.help = r.opt_string()?;
+        let file = r.opt_string()?;
+        let (line, column) = (r.usize()?, r.usize()?);
+        let source_line = r.opt_string()?;
+        d.location = file.map(|f| Location {
+            path: PathBuf::from(f),
+            line: (line > 0).then_some(line),
+            column: (column > 0).then_some(column),
+            source_line,
         });
+        diagnostics.push(d);
     }
     r.at_end()
-        .then(|| Catalog::from_parts(path, display_path, items, findings, wrapped))
+        .then(|| Catalog::from_parts(path, display_path, items, diagnostics, wrapped))
 }
 
 /// The code of a finding, as the `&'static str` the diagnostics use; an unknown code makes
@@ -664,9 +652,13 @@ mod tests {
     #[test]
     fn a_catalog_round_trips_exactly() {
         let c = parsed();
-        let codes: Vec<&str> = c.findings.iter().map(|f| f.code).collect();
+        let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code).collect();
         assert!(codes.contains(&codes::CATALOG_TYPE) && codes.contains(&codes::DUPLICATE_SLUG));
-        assert!(c.findings.iter().any(|f| f.help.is_some()));
+        assert!(c.diagnostics.iter().any(|d| d.help.is_some()));
+        assert!(c
+            .diagnostics
+            .iter()
+            .all(|d| d.location.as_ref().is_some_and(|l| l.line.is_some())));
         let bytes = encode_catalog(&c);
         let back = decode_catalog(&bytes, &c.path, &c.display_path).unwrap();
         assert_eq!(back, c);

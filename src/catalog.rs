@@ -253,8 +253,9 @@ pub struct Catalog {
     pub path: PathBuf,
     /// All items, in file order (`items[i].index == i`).
     pub items: Vec<Destination>,
-    /// What is worth a warning in the catalog itself, in file order.
-    pub findings: Vec<Finding>,
+    /// What is worth a warning in the catalog itself, in file order, each at its line and
+    /// column (located once, when the catalog is parsed; the cache keeps them).
+    pub diagnostics: Vec<Diagnostic>,
     /// Whether the items sit under a top-level `items:` key (else the file is a bare list).
     pub wrapped: bool,
     by_slug: HashMap<String, usize>,
@@ -412,7 +413,12 @@ impl Catalog {
                 syntax_error(&e.to_string(), "JSON").at(loc)
             })?,
             Format::Yaml => {
-                crate::limits::check_yaml(text).map_err(|e| {
+                let checked = if crate::limits::worth_checking(text) {
+                    crate::limits::check_yaml(text)
+                } else {
+                    Ok(())
+                };
+                checked.map_err(|e| {
                     Error::new(
                         codes::CATALOG_SYNTAX,
                         format!("the catalog is refused: {}", e.message),
@@ -430,10 +436,12 @@ impl Catalog {
                 })?
             }
         };
-        Catalog::build(raw, path, display_path)
+        let (mut catalog, findings) = Catalog::build(raw, path, display_path)?;
+        catalog.diagnostics = catalog.locate_findings(text, &findings);
+        Ok(catalog)
     }
 
-    fn build(raw: RawCatalog, path: &Path, display_path: &Path) -> Result<Catalog> {
+    fn build(raw: RawCatalog, path: &Path, display_path: &Path) -> Result<(Catalog, Vec<Finding>)> {
         let mut findings = Vec::new();
         let mut items: Vec<Destination> = Vec::with_capacity(raw.items.len());
         let mut by_slug: HashMap<String, usize> = HashMap::with_capacity(raw.items.len());
@@ -511,15 +519,16 @@ impl Catalog {
                 previous_names,
             });
         }
-        Ok(Catalog {
+        let catalog = Catalog {
             display_path: display_path.to_path_buf(),
             path: path.to_path_buf(),
             items,
-            findings,
+            diagnostics: Vec::new(),
             wrapped: raw.wrapped,
             by_slug,
             by_id,
-        })
+        };
+        Ok((catalog, findings))
     }
 
     /// The catalog's items as generic data, every field kept (for Liquid's
@@ -562,7 +571,7 @@ impl Catalog {
         path: &Path,
         display_path: &Path,
         items: Vec<Destination>,
-        findings: Vec<Finding>,
+        diagnostics: Vec<Diagnostic>,
         wrapped: bool,
     ) -> Catalog {
         let mut by_slug = HashMap::with_capacity(items.len());
@@ -577,7 +586,7 @@ impl Catalog {
             display_path: display_path.to_path_buf(),
             path: path.to_path_buf(),
             items,
-            findings,
+            diagnostics,
             wrapped,
             by_slug,
             by_id,
@@ -594,16 +603,21 @@ impl Catalog {
         self.by_id.get(id).map(|&i| &self.items[i])
     }
 
-    /// The findings as diagnostics, each at its line and column (the file is read again,
-    /// only when there are findings).
+    /// The catalog's own warnings (duplicate slugs, fields of the wrong type, empty labels,
+    /// colliding anchors), each at its line and column.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        if self.findings.is_empty() {
+        self.diagnostics.clone()
+    }
+
+    /// Findings as diagnostics, located in the catalog's text (one pass, only when there
+    /// are findings).
+    fn locate_findings(&self, text: &str, findings: &[Finding]) -> Vec<Diagnostic> {
+        if findings.is_empty() {
             return Vec::new();
         }
         // Each finding's own key, and its parent for when the key is absent (a missing
         // label is reported at its setting).
-        let paths: Vec<YamlPath> = self
-            .findings
+        let paths: Vec<YamlPath> = findings
             .iter()
             .flat_map(|f| {
                 [
@@ -612,11 +626,11 @@ impl Catalog {
                 ]
             })
             .collect();
-        let located = self.locate(&paths);
+        let located = self.locate_in(text, &paths);
         let locations = located
             .chunks(2)
             .map(|pair| pair[0].clone().or_else(|| pair[1].clone()));
-        self.findings
+        findings
             .iter()
             .zip(locations)
             .map(|(f, loc)| {

@@ -150,6 +150,41 @@ pub fn check_yaml(text: &str) -> Result<(), Exceeded> {
     Ok(())
 }
 
+/// Whether a text could cross a limit, by one cheap pass over its bytes: it has something
+/// that looks like an anchor (`&name` where a node starts; no anchor, no alias), or its
+/// brackets nest past half the depth limit (counted without regard to quotes, so quoted
+/// brackets can only make it say yes). When this says no, [`check_yaml`] would pass: a
+/// catalog of several megabytes skips the event pass. (Deep nesting hidden behind quoted
+/// closing brackets still stops at serde_yaml's own depth limit, in linear time.)
+pub fn worth_checking(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut prev = b'\n';
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH / 2 {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'&' if matches!(
+                prev,
+                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':' | b'?' | b'-'
+            ) && bytes
+                .get(i + 1)
+                .is_some_and(|n| !n.is_ascii_whitespace() && !b"[]{},".contains(n)) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        prev = b;
+    }
+    false
+}
+
 /// serde's "recursion limit exceeded" says what happened but not what to do: this says
 /// it in the words of [`check_yaml`].
 pub fn explain(message: &str) -> String {
@@ -163,6 +198,25 @@ pub fn explain(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cheap_pass_says_yes_to_anchors_and_deep_brackets_only() {
+        assert!(!worth_checking(
+            "a: [1, {b: c}]\nd: 'R&D, Q & A, x&y'\nurl: http://a?b=1&c=2\n"
+        ));
+        assert!(!worth_checking(
+            "description: see [this](http://x) and [that]\n"
+        ));
+        assert!(worth_checking("x: &x [1, 2]\ny: *x\n"));
+        assert!(worth_checking("- &a x\n"));
+        assert!(worth_checking(&"[".repeat(MAX_DEPTH / 2 + 1)));
+        assert!(!worth_checking(&"[]".repeat(10_000)));
+        // Whatever it says no to, the full check passes too.
+        for text in ["a: b", "[[[]]]", "x: '&'", "k: v & w"] {
+            assert!(!worth_checking(text));
+            assert_eq!(check_yaml(text), Ok(()));
+        }
+    }
 
     #[test]
     fn ordinary_yaml_passes() {
