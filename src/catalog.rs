@@ -593,6 +593,18 @@ impl Catalog {
         }
     }
 
+    /// Only the deserialization that [`Catalog::parse`] starts with (serde into the
+    /// catalog's own types; no limits pass, no checks, no index): the "bare parse" the
+    /// benchmark compares against. Returns the number of items.
+    #[doc(hidden)]
+    pub fn deserialize_only(text: &str, format: Format) -> std::result::Result<usize, String> {
+        let raw: RawCatalog = match format {
+            Format::Json => serde_json::from_str(text).map_err(|e| e.to_string())?,
+            Format::Yaml => serde_yaml::from_str(text).map_err(|e| e.to_string())?,
+        };
+        Ok(raw.items.len())
+    }
+
     /// The item for a page's slug (the first one, when several share it).
     pub fn get(&self, slug: &str) -> Option<&Destination> {
         self.by_slug.get(slug).map(|&i| &self.items[i])

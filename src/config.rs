@@ -237,10 +237,19 @@ pub fn kind(v: &Value) -> String {
 /// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let folded = fold(word);
+    let len = folded.chars().count();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&folded, &fold(c)), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .filter_map(|c| {
+            let limit = (c.chars().count() / 3).max(1);
+            let other = fold(c);
+            // The distance is at least the difference in length: skip the far ones.
+            if len.abs_diff(other.chars().count()) > limit {
+                return None;
+            }
+            let d = strsim::damerau_levenshtein(&folded, &other);
+            (d <= limit).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -54,11 +54,11 @@ fn child(args: &[String]) -> i32 {
         }
         Some("yaml") => {
             let path = Path::new(&args[1]);
-            let bytes = std::fs::read(path).expect("the catalog");
+            let text = std::fs::read_to_string(path).expect("the catalog");
             let format = mdbook_destinations::catalog::Format::of(path);
-            let catalog = mdbook_destinations::catalog::Catalog::parse(&bytes, format, path, path)
+            let items = mdbook_destinations::catalog::Catalog::deserialize_only(&text, format)
                 .expect("a valid catalog");
-            i32::from(catalog.items.is_empty())
+            i32::from(items == 0)
         }
         other => {
             eprintln!("unknown child mode {other:?}");
