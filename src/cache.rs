@@ -21,7 +21,9 @@
 
 use crate::catalog::{Catalog, Data, Destination, Flag, Format, Setting};
 use crate::config::Config;
-use crate::diagnostics::{codes, Diagnostic, Error, Location, Result};
+use crate::diagnostics::{codes, Diagnostic, Error, Location, Result, Severity};
+use crate::preprocessor::Outcome;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3Default};
@@ -34,6 +36,7 @@ pub const DIR_NAME: &str = "mdbook-destinations";
 
 const MAGIC: &[u8; 8] = b"MDBDEST\0";
 const KIND_CATALOG: u8 = 1;
+const KIND_PAGES: u8 = 2;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A 128-bit key.
@@ -422,17 +425,7 @@ fn encode_catalog(c: &Catalog) -> Vec<u8> {
             w.str(n);
         }
     }
-    w.usize(c.diagnostics.len());
-    for d in &c.diagnostics {
-        w.str(d.code);
-        w.str(&d.message);
-        w.opt_str(d.help.as_deref());
-        let loc = d.location.as_ref();
-        w.opt_str(loc.map(|l| l.path.to_string_lossy()).as_deref());
-        w.usize(loc.and_then(|l| l.line).unwrap_or(0));
-        w.usize(loc.and_then(|l| l.column).unwrap_or(0));
-        w.opt_str(loc.and_then(|l| l.source_line.as_deref()));
-    }
+    diagnostics(&mut w, &c.diagnostics);
     w.0
 }
 
@@ -531,11 +524,40 @@ fn decode_catalog(payload: &[u8], path: &Path, display_path: &Path) -> Option<Ca
             previous_names,
         });
     }
-    let nd = r.count()?;
-    let mut diagnostics = Vec::with_capacity(nd);
-    for _ in 0..nd {
-        let code = static_code(r.str()?)?;
+    let diagnostics = read_diagnostics(&mut r)?;
+    r.at_end()
+        .then(|| Catalog::from_parts(path, display_path, items, diagnostics, wrapped))
+}
+
+fn diagnostics(w: &mut Writer, list: &[Diagnostic]) {
+    w.usize(list.len());
+    for d in list {
+        w.u8(u8::from(d.severity == Severity::Error));
+        w.str(d.code);
+        w.str(&d.message);
+        w.opt_str(d.help.as_deref());
+        let loc = d.location.as_ref();
+        w.opt_str(loc.map(|l| l.path.to_string_lossy()).as_deref());
+        w.usize(loc.and_then(|l| l.line).unwrap_or(0));
+        w.usize(loc.and_then(|l| l.column).unwrap_or(0));
+        w.opt_str(loc.and_then(|l| l.source_line.as_deref()));
+    }
+}
+
+fn read_diagnostics(r: &mut Reader<'_>) -> Option<Vec<Diagnostic>> {
+    let n = r.count()?;
+    let mut list = Vec::with_capacity(n);
+    for _ in 0..n {
+        let severity = match r.u8()? {
+            0 => Severity::Warning,
+            1 => Severity::Error,
+            _ => return None,
+        };
+        // A code this version does not have makes the entry untrusted.
+        let stored = r.str()?;
+        let code = codes::ALL.iter().copied().find(|c| *c == stored)?;
         let mut d = Diagnostic::warning(code, r.string()?);
+        d.severity = severity;
         d.help = r.opt_string()?;
         let file = r.opt_string()?;
         let (line, column) = (r.usize()?, r.usize()?);
@@ -546,23 +568,9 @@ fn decode_catalog(payload: &[u8], path: &Path, display_path: &Path) -> Option<Ca
             column: (column > 0).then_some(column),
             source_line,
         });
-        diagnostics.push(d);
+        list.push(d);
     }
-    r.at_end()
-        .then(|| Catalog::from_parts(path, display_path, items, diagnostics, wrapped))
-}
-
-/// The code of a finding, as the `&'static str` the diagnostics use; an unknown code makes
-/// the entry untrusted.
-fn static_code(code: &str) -> Option<&'static str> {
-    [
-        codes::DUPLICATE_SLUG,
-        codes::CATALOG_TYPE,
-        codes::EMPTY_LABEL,
-        codes::ANCHOR_COLLISION,
-    ]
-    .into_iter()
-    .find(|c| *c == code)
+    Some(list)
 }
 
 fn read_flag(r: &mut Reader<'_>) -> Option<Flag> {
@@ -608,6 +616,182 @@ fn read_data(r: &mut Reader<'_>, depth: usize) -> Option<Data> {
         }
         _ => return None,
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// Chapters.
+
+/// One chapter's result: its content becomes `content[body_start..] + suffix`, these
+/// diagnostics are reported, and this is what happened to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    /// Where the chapter's own content starts (after its front matter).
+    pub body_start: usize,
+    /// What was appended after it.
+    pub suffix: String,
+    /// The chapter's own diagnostics (warnings; a chapter with an error is not stored).
+    pub diagnostics: Vec<Diagnostic>,
+    /// What happened to it (for the run's counts and the unused catalog items).
+    pub outcome: Outcome,
+}
+
+/// The chapter results of one book: those stored by an earlier run under the same book key,
+/// and those of this run, stored again when anything changed.
+#[derive(Debug)]
+pub struct Pages {
+    dir: PathBuf,
+    file: PathBuf,
+    key: Key,
+    old: HashMap<u128, Done>,
+    new: Vec<(u128, Done)>,
+    misses: usize,
+}
+
+impl Pages {
+    /// The stored results of the book at `root`, when they were made under `key`.
+    pub fn open(cache: &Cache, root: &Path, key: Key) -> Pages {
+        let file = cache.dir.join(format!(
+            "pages-{:016x}.bin",
+            xxh3_64(root.as_os_str().as_encoded_bytes())
+        ));
+        let old = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| decode_pages(open_entry(&bytes, KIND_PAGES, &key)?))
+            .unwrap_or_default();
+        Pages {
+            dir: cache.dir.clone(),
+            file,
+            key,
+            old,
+            new: Vec::new(),
+            misses: 0,
+        }
+    }
+
+    /// The stored result of a chapter with this key (see [`chapter_key`]).
+    pub fn get(&self, key: u128) -> Option<&Done> {
+        self.old.get(&key)
+    }
+
+    /// Keeps a chapter's result (found or made) for the next run.
+    pub fn keep(&mut self, key: u128, done: Done, hit: bool) {
+        if !hit {
+            self.misses += 1;
+        }
+        self.new.push((key, done));
+    }
+
+    /// Writes the results when this run made any, or the book lost chapters; failing to
+    /// write is not an error (the next run processes the chapters again).
+    pub fn save(self) {
+        if self.misses == 0 && self.new.len() == self.old.len() {
+            return;
+        }
+        let mut w = Writer(Vec::new());
+        w.usize(self.new.len());
+        for (key, done) in &self.new {
+            w.0.extend_from_slice(&key.to_le_bytes());
+            w.usize(done.body_start);
+            w.str(&done.suffix);
+            diagnostics(&mut w, &done.diagnostics);
+            outcome(&mut w, &done.outcome);
+        }
+        if write_atomic(&self.dir, &self.file, &entry(KIND_PAGES, &self.key, &w.0)).is_ok() {
+            prune(&self.dir, "pages-");
+        }
+    }
+}
+
+/// The key of a chapter: its name, path and whole content.
+pub fn chapter_key(name: &str, source_path: Option<&str>, content: &str) -> u128 {
+    let mut h = Xxh3Default::new();
+    for part in [name, source_path.unwrap_or("\0draft"), content] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.digest128()
+}
+
+/// The key for everything but the chapters that their results depend on: this version,
+/// the catalog's key, mdBook's whole configuration (the table, `src`, smart punctuation),
+/// the book root, and the texts the sections are written with.
+pub fn book_key(catalog_key: &Key, config: &[u8], root: &Path, texts: u128) -> Key {
+    let mut h = Xxh3Default::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(b"pages");
+    field(VERSION.as_bytes());
+    field(&FORMAT.to_le_bytes());
+    field(catalog_key);
+    field(config);
+    field(root.as_os_str().as_encoded_bytes());
+    field(&texts.to_le_bytes());
+    h.digest128().to_le_bytes()
+}
+
+fn outcome(w: &mut Writer, o: &Outcome) {
+    match o {
+        Outcome::NotDestination => w.u8(0),
+        Outcome::Hidden { item } => {
+            w.u8(1);
+            match item {
+                None => w.u8(0),
+                Some(i) => {
+                    w.u8(1);
+                    w.usize(*i);
+                }
+            }
+        }
+        Outcome::NoItem { slug } => {
+            w.u8(2);
+            w.opt_str(slug.as_deref());
+        }
+        Outcome::Rendered { item, rows } => {
+            w.u8(3);
+            w.usize(*item);
+            w.usize(*rows);
+        }
+    }
+}
+
+fn read_outcome(r: &mut Reader<'_>) -> Option<Outcome> {
+    Some(match r.u8()? {
+        0 => Outcome::NotDestination,
+        1 => Outcome::Hidden {
+            item: match r.u8()? {
+                0 => None,
+                1 => Some(r.usize()?),
+                _ => return None,
+            },
+        },
+        2 => Outcome::NoItem {
+            slug: r.opt_string()?,
+        },
+        3 => Outcome::Rendered {
+            item: r.usize()?,
+            rows: r.usize()?,
+        },
+        _ => return None,
+    })
+}
+
+fn decode_pages(payload: &[u8]) -> Option<HashMap<u128, Done>> {
+    let mut r = Reader::new(payload);
+    let n = r.count()?;
+    let mut map = HashMap::with_capacity(n);
+    for _ in 0..n {
+        let key = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+        let done = Done {
+            body_start: r.usize()?,
+            suffix: r.string()?,
+            diagnostics: read_diagnostics(&mut r)?,
+            outcome: read_outcome(&mut r)?,
+        };
+        map.insert(key, done);
+    }
+    r.at_end().then_some(map)
 }
 
 fn format_byte(format: Format) -> u8 {
@@ -856,5 +1040,48 @@ mod tests {
         );
         cfg.cache = false;
         assert_eq!(dir_for(&cfg, root, src, build).unwrap(), None);
+    }
+
+    #[test]
+    fn chapter_results_round_trip_under_their_book_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache {
+            dir: tmp.path().join("c"),
+            catalog_key: [7; 16],
+        };
+        let root = Path::new("/book");
+        let key = book_key(&cache.catalog_key, b"{}", root, 1);
+        let done = Done {
+            body_start: 3,
+            suffix: "\n## Settings\n".into(),
+            diagnostics: vec![Diagnostic::warning(codes::NO_CATALOG_ITEM, "m")
+                .at(Location::at("src/a.md", 2, 1).with_source("x\ny", 1))
+                .with_help("h")],
+            outcome: Outcome::Rendered { item: 4, rows: 2 },
+        };
+        let k = chapter_key("A", Some("a.md"), "---\nbody");
+        let mut pages = Pages::open(&cache, root, key);
+        assert!(pages.get(k).is_none());
+        pages.keep(k, done.clone(), false);
+        pages.keep(
+            chapter_key("B", None, ""),
+            Done {
+                outcome: Outcome::NoItem { slug: None },
+                diagnostics: vec![],
+                ..done.clone()
+            },
+            false,
+        );
+        pages.save();
+        let again = Pages::open(&cache, root, key);
+        assert_eq!(again.get(k), Some(&done));
+        // Another book key (a text, the config, the catalog changed): nothing is found.
+        let other = book_key(&cache.catalog_key, b"{}", root, 2);
+        assert!(Pages::open(&cache, root, other).get(k).is_none());
+        assert_ne!(
+            chapter_key("A", Some("a.md"), "x"),
+            chapter_key("A", Some("b.md"), "x")
+        );
+        assert_ne!(chapter_key("A", None, "x"), chapter_key("B", None, "x"));
     }
 }

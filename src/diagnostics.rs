@@ -291,4 +291,31 @@ pub mod codes {
     pub const EMPTY_LABEL: &str = "W106";
     /// Labels of one destination whose anchors collide.
     pub const ANCHOR_COLLISION: &str = "W107";
+
+    /// Every code, to map a stored code back to its `&'static str`.
+    pub const ALL: &[&str] = &[
+        BAD_INPUT,
+        BAD_CONFIG,
+        UNREADABLE_FILE,
+        CATALOG_SYNTAX,
+        ITEM_WITHOUT_SLUG,
+        FRONT_MATTER_SYNTAX,
+        FRONT_MATTER_TYPE,
+        OUTPUT,
+        STRICT,
+        TEMPLATE,
+        INSTALL_NO_BOOK,
+        INSTALL_BAD_BOOK_TOML,
+        INSTALL_WRITE,
+        INSTALL_NOTE,
+        MDBOOK_VERSION,
+        UNKNOWN_CONFIG_KEY,
+        NO_CATALOG_ITEM,
+        UNUSED_ITEM,
+        DUPLICATE_SLUG,
+        UNKNOWN_FLAG,
+        CATALOG_TYPE,
+        EMPTY_LABEL,
+        ANCHOR_COLLISION,
+    ];
 }

@@ -141,6 +141,34 @@ impl Words {
         self.template.is_some()
     }
 
+    /// A hash of every word the sections are written with, when they are all plain text;
+    /// `None` when Liquid is in use (its output may depend on more than the chapter and
+    /// the catalog, so chapters are not cached then).
+    pub fn plain_fingerprint(&self) -> Option<u128> {
+        if self.liquid.is_some() {
+            return None;
+        }
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        fn part(p: &Part) -> &str {
+            match p {
+                Part::Static(text) => text,
+                Part::Liquid(_) => "",
+            }
+        }
+        for text in [
+            self.personas_heading.as_str(),
+            self.settings_heading.as_str(),
+            self.settings_intro.as_str(),
+            part(&self.personas_text),
+            part(&self.sync_note),
+        ] {
+            h.update(&(text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        h.update(&[u8::from(self.markdown.smart_punctuation)]);
+        Some(h.digest128())
+    }
+
     /// The markdown appended to a destination page: the template's output, or the
     /// built-in sections with the book's words. Empty when there is nothing to add.
     pub fn footer(

@@ -36,6 +36,8 @@ pub struct Preprocessor {
     slug_index: OnceLock<SlugIndex>,
     /// The catalog cache, unless `cache = false` (or there is no cache folder).
     pub cache: Option<Cache>,
+    /// A hash of mdBook's whole configuration (part of the chapter cache's key).
+    config_hash: [u8; 16],
 }
 
 /// What happened to one chapter.
@@ -109,6 +111,10 @@ impl Preprocessor {
                 selector,
                 slug_index: OnceLock::new(),
                 cache,
+                config_hash: xxhash_rust::xxh3::xxh3_128(
+                    &serde_json::to_vec(book_config).unwrap_or_default(),
+                )
+                .to_le_bytes(),
             },
             warnings,
         ))
@@ -128,6 +134,17 @@ impl Preprocessor {
         chapter: ChapterRef<'_>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Outcome> {
+        self.process(chapter, diagnostics)
+            .map(|(outcome, _)| outcome)
+    }
+
+    /// [`Preprocessor::process_chapter`], also giving where the chapter's own content
+    /// started (its front matter's length).
+    fn process(
+        &self,
+        chapter: ChapterRef<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(Outcome, usize)> {
         let display = self.chapter_display(&chapter);
         let parsed = frontmatter::parse(chapter.content, &display)?;
         let body_start = parsed.body_start();
@@ -143,7 +160,7 @@ impl Preprocessor {
             if body_start > 0 {
                 content.drain(..body_start);
             }
-            return Ok(outcome);
+            return Ok((outcome, body_start));
         }
         let body = &content[body_start..];
         let mut out = String::with_capacity(body.len() + footer.len() + 8);
@@ -159,7 +176,7 @@ impl Preprocessor {
         }
         out.push_str(&footer);
         *content = out;
-        Ok(outcome)
+        Ok((outcome, body_start))
     }
 
     fn footer_for(
@@ -287,19 +304,55 @@ impl Preprocessor {
             },
         };
         let mut used = vec![false; self.catalog.items.len()];
+        let mut pages = self.chapter_cache();
         let walked = book.for_each_chapter_mut(|chapter| {
             let Some(chapter) = protocol::chapter_ref(chapter) else {
                 return Ok(());
             };
             report.stats.chapters += 1;
-            match self.process_chapter(chapter, &mut report.diagnostics) {
-                Ok(outcome) => report.stats.count(&outcome, &mut used),
+            let (name, source_path, content) = (chapter.name, chapter.source_path, chapter.content);
+            let key = pages
+                .as_ref()
+                .map(|_| cache::chapter_key(name, source_path, content));
+            let stored = pages.as_ref().zip(key).and_then(|(p, k)| p.get(k)).cloned();
+            if let (Some(done), Some(pages), Some(key)) = (stored, pages.as_mut(), key) {
+                if self.replay(&done, content) {
+                    report.diagnostics.extend(done.diagnostics.iter().cloned());
+                    report.stats.count(&done.outcome, &mut used);
+                    pages.keep(key, done, true);
+                    return Ok(());
+                }
+            }
+            let before = content.len();
+            let mark = report.diagnostics.len();
+            let chapter = ChapterRef {
+                name,
+                source_path,
+                content: &mut *content,
+            };
+            match self.process(chapter, &mut report.diagnostics) {
+                Ok((outcome, body_start)) => {
+                    report.stats.count(&outcome, &mut used);
+                    if let (Some(pages), Some(key)) = (pages.as_mut(), key) {
+                        let kept = before - body_start;
+                        let done = cache::Done {
+                            body_start,
+                            suffix: content[kept..].to_string(),
+                            diagnostics: report.diagnostics[mark..].to_vec(),
+                            outcome,
+                        };
+                        pages.keep(key, done, false);
+                    }
+                }
                 Err(e) => report.diagnostics.push(*e.0),
             }
             Ok(())
         });
         if let Err(e) = walked {
             report.diagnostics.push(*e.0);
+        }
+        if let Some(pages) = pages {
+            pages.save();
         }
         let unused_items: Vec<&Destination> = self
             .catalog
@@ -325,6 +378,30 @@ impl Preprocessor {
                 .collect();
         }
         report
+    }
+
+    /// The chapter cache of this book, when the cache is on and the sections are written
+    /// from plain texts (no Liquid).
+    fn chapter_cache(&self) -> Option<cache::Pages> {
+        let cache = self.cache.as_ref()?;
+        let texts = self.words.plain_fingerprint()?;
+        let key = cache::book_key(&cache.catalog_key, &self.config_hash, &self.root, texts);
+        Some(cache::Pages::open(cache, &self.root, key))
+    }
+
+    /// Puts a stored result in place, when it fits this chapter and this catalog.
+    fn replay(&self, done: &cache::Done, content: &mut String) -> bool {
+        let items = self.catalog.items.len();
+        let fits = match &done.outcome {
+            Outcome::Rendered { item, .. } | Outcome::Hidden { item: Some(item) } => *item < items,
+            _ => true,
+        };
+        if !fits || done.body_start > content.len() || !content.is_char_boundary(done.body_start) {
+            return false;
+        }
+        content.drain(..done.body_start);
+        content.push_str(&done.suffix);
+        true
     }
 
     fn unused_diagnostics(&self, unused: &[&Destination], mode: Unused) -> Vec<Diagnostic> {

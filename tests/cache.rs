@@ -1,4 +1,4 @@
-//! The catalog cache, through the binary: hits, misses on changed content,
+//! The catalog and chapter cache, through the binary: hits, misses on changed content,
 //! corrupt entries, concurrent builds, `cache = false`, and that the cache never changes
 //! what is written.
 
@@ -87,8 +87,11 @@ fn cached_and_uncached_runs_write_the_same_bytes() {
         "{err}"
     );
     let names: Vec<String> = entries(&dir).into_iter().map(|e| e.0).collect();
-    assert_eq!(names.len(), 1, "{names:?}");
-    assert!(names[0].starts_with("catalog-"), "{names:?}");
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].starts_with("catalog-") && names[1].starts_with("pages-"),
+        "{names:?}"
+    );
     // Both mdBook shapes go through the cache alike.
     assert_eq!(
         ok(run_with_stdin(&cached.input_04())).stdout,
@@ -214,7 +217,7 @@ fn concurrent_builds_all_succeed_and_leave_whole_entries() {
             assert_eq!(out.stdout, reference.stdout);
         }
         let names: Vec<String> = entries(&dir).into_iter().map(|e| e.0).collect();
-        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
         // Whatever won, the entries are whole: the next run takes them as they are.
         let settled = entries(&dir);
         assert_eq!(ok(b.run()).stdout, reference.stdout);
@@ -259,7 +262,7 @@ fn the_default_folder_is_the_user_cache_folder() {
         .unwrap();
     let out = ok(out);
     assert_eq!(out.stdout, ok(b.run()).stdout);
-    assert_eq!(entries(&home.path().join("mdbook-destinations")).len(), 1);
+    assert_eq!(entries(&home.path().join("mdbook-destinations")).len(), 2);
     // Nothing in the book itself.
     assert!(!b2.root().join("src").exists());
 }
@@ -291,4 +294,54 @@ fn strict_fails_alike_from_the_cache() {
     assert!(first.stdout.is_empty() && second.stdout.is_empty());
     assert!(stderr(&first).contains("error[E009]"), "{}", stderr(&first));
     assert_eq!(stderr(&second), stderr(&first));
+}
+
+/// What a cached run gives after `change`, against an uncached run of the same book.
+fn after_change(change: impl Fn(&mut TestBook)) -> (Output, Output) {
+    let (_tmp, dir) = cache_dir();
+    let mut b = book(Some(&dir));
+    b.file("note.md", "First note.\n");
+    b.set(r#"sync-note = "note.md""#);
+    ok(b.run());
+    ok(b.run());
+    change(&mut b);
+    let cached = ok(b.run());
+    b.table.retain(|l| !l.starts_with("cache"));
+    b.set("cache = false");
+    let uncached = ok(b.run());
+    (cached, uncached)
+}
+
+#[test]
+fn a_changed_sync_note_is_never_served_stale() {
+    let (cached, uncached) = after_change(|b| {
+        b.file("note.md", "Second note.\n");
+    });
+    assert_eq!(cached.stdout, uncached.stdout);
+    assert!(String::from_utf8_lossy(&cached.stdout).contains("Second note."));
+}
+
+#[test]
+fn a_changed_text_or_glob_in_book_toml_is_never_served_stale() {
+    let (cached, uncached) = after_change(|b| {
+        b.set(r#"settings-intro = "Changed intro.""#);
+    });
+    assert_eq!(cached.stdout, uncached.stdout);
+    assert!(String::from_utf8_lossy(&cached.stdout).contains("Changed intro."));
+    let (cached, uncached) = after_change(|b| {
+        b.table.retain(|l| !l.starts_with("pages"));
+        b.set(r#"pages = ["nothing/*.md"]"#);
+    });
+    assert_eq!(cached.stdout, uncached.stdout);
+}
+
+#[test]
+fn liquid_partials_are_not_cached_by_chapter() {
+    let (_tmp, dir) = cache_dir();
+    let mut b = book(Some(&dir));
+    b.file("note.md", "Note for {{ page.title }}.\n");
+    b.set(r#"sync-note = "note.md""#);
+    ok(b.run());
+    let names: Vec<String> = entries(&dir).into_iter().map(|e| e.0).collect();
+    assert!(names.iter().all(|n| !n.starts_with("pages-")), "{names:?}");
 }
