@@ -688,9 +688,29 @@ fn locate_items(
             full
         })
         .collect();
-    source_map::locate(text, &full)
+    let found = source_map::locate(text, &full);
+    // The source lines, in one pass over the text (not one pass per location).
+    let mut wanted: Vec<usize> = found.iter().flatten().map(|p| p.line).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut lines: HashMap<usize, &str> = HashMap::with_capacity(wanted.len());
+    let mut next = wanted.iter().peekable();
+    for (i, line) in text.lines().enumerate() {
+        let Some(&&want) = next.peek() else { break };
+        if i + 1 == want {
+            lines.insert(want, line.trim_end_matches('\r'));
+            next.next();
+        }
+    }
+    found
         .into_iter()
-        .map(|pos| pos.map(|p| Location::at(display_path, p.line, p.column).with_source(text, 1)))
+        .map(|pos| {
+            pos.map(|p| {
+                let mut loc = Location::at(display_path, p.line, p.column);
+                loc.source_line = lines.get(&p.line).map(|l| l.to_string());
+                loc
+            })
+        })
         .collect()
 }
 
