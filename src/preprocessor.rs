@@ -427,6 +427,7 @@ impl Preprocessor {
                         shown.join(", ")
                     ),
                 )
+                .in_file(&self.catalog.display_path)
                 .with_help("run `mdbook-destinations check` to list them with their lines")]
             }
             Unused::List => {

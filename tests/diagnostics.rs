@@ -123,6 +123,11 @@ fn w102_is_one_summary_line_in_a_build() {
     assert!(err.contains("4 catalog items"), "{err}");
     assert!(err.contains("`bolt`, `c1`, `c2`, …"), "{err}");
     assert!(err.contains("mdbook-destinations check"), "{err}");
+    // It names the catalog (with `strict` it is an error, and errors name their file).
+    assert!(
+        err.contains("W102]") && err.contains("--> data/catalog/destinations.yml\n"),
+        "{err}"
+    );
 }
 
 #[test]
