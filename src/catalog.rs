@@ -444,8 +444,8 @@ impl Catalog {
     fn build(raw: RawCatalog, path: &Path, display_path: &Path) -> Result<(Catalog, Vec<Finding>)> {
         let mut findings = Vec::new();
         let mut items: Vec<Destination> = Vec::with_capacity(raw.items.len());
-        let mut by_slug: HashMap<String, usize> = HashMap::with_capacity(raw.items.len());
-        let mut by_id: HashMap<String, usize> = HashMap::with_capacity(raw.items.len());
+        // The first item of each slug, to report the repeats (the index is built below).
+        let mut first_of: HashMap<String, usize> = HashMap::with_capacity(raw.items.len());
         for (index, item) in raw.items.into_iter().enumerate() {
             let slug = match item.slug {
                 Some(Data::Str(s)) if !s.trim().is_empty() => s,
@@ -487,7 +487,7 @@ impl Catalog {
                 Some(Data::Null) | None => Vec::new(),
                 Some(d) => vec![d.to_text()],
             };
-            match by_slug.get(&slug) {
+            match first_of.get(&slug) {
                 Some(&first) => findings.push(Finding {
                     code: codes::DUPLICATE_SLUG,
                     path: vec![Seg::Index(index), Seg::Key("slug".into())],
@@ -503,11 +503,8 @@ impl Catalog {
                     )),
                 }),
                 None => {
-                    by_slug.insert(slug.clone(), index);
+                    first_of.insert(slug.clone(), index);
                 }
-            }
-            if let Some(id) = &id {
-                by_id.entry(id.clone()).or_insert(index);
             }
             items.push(Destination {
                 index,
@@ -519,15 +516,7 @@ impl Catalog {
                 previous_names,
             });
         }
-        let catalog = Catalog {
-            display_path: display_path.to_path_buf(),
-            path: path.to_path_buf(),
-            items,
-            diagnostics: Vec::new(),
-            wrapped: raw.wrapped,
-            by_slug,
-            by_id,
-        };
+        let catalog = Catalog::from_parts(path, display_path, items, Vec::new(), raw.wrapped);
         Ok((catalog, findings))
     }
 
