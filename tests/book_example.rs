@@ -14,18 +14,12 @@ fn built() -> &'static Path {
         let tmp = tempfile::tempdir().unwrap();
         let out_dir = tmp.path().join("book");
         let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("book-example");
-        let bin_dir = bin().parent().unwrap().to_path_buf();
-        let path = std::env::join_paths(
-            std::iter::once(bin_dir)
-                .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-        )
-        .unwrap();
         let out = Command::new(mdbook())
             .arg("build")
             .arg(&book)
             .arg("--dest-dir")
             .arg(&out_dir)
-            .env("PATH", path)
+            .env("PATH", path_with_bin())
             .env("XDG_CACHE_HOME", test_cache_home())
             .output()
             .expect("mdbook runs");

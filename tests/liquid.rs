@@ -191,17 +191,13 @@ fn build_example(book: &str) -> tempfile::TempDir {
         .join("book-example")
         .join(book);
     let out = tempfile::tempdir().unwrap();
-    let bin_dir = bin().parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-    )
-    .unwrap();
     let run = Command::new(mdbook())
         .arg("build")
         .arg(&dir)
         .arg("--dest-dir")
         .arg(out.path())
-        .env("PATH", path)
+        .env("PATH", path_with_bin())
+        .env("XDG_CACHE_HOME", test_cache_home())
         .output()
         .unwrap();
     let log = String::from_utf8_lossy(&run.stderr);
