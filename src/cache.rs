@@ -130,27 +130,38 @@ pub fn load_catalog(
     key: &str,
     dir: Option<&Path>,
 ) -> Result<(Catalog, Option<Cache>)> {
-    let bytes = Catalog::read(path, display_path, key)?;
     let format = Format::of(path);
     let Some(dir) = dir else {
+        let bytes = Catalog::read(path, display_path, key)?;
         return Ok((Catalog::parse(&bytes, format, path, display_path)?, None));
-    };
-    let catalog_key = catalog_key(&bytes, format);
-    let cache = Cache {
-        dir: dir.to_path_buf(),
-        catalog_key,
     };
     let file = dir.join(format!(
         "catalog-{:016x}.bin",
         xxh3_64(path.as_os_str().as_encoded_bytes())
     ));
+    // The key is hashed from the file streamed through a small buffer: on a hit (the usual
+    // case under `mdbook serve`) the catalog's bytes are never held in memory.
+    let streamed = catalog_key_of_file(path, format)
+        .map_err(|e| Catalog::read_error(path, display_path, key, &e))?;
     let cached = std::fs::read(&file).ok().and_then(|entry| {
-        let payload = open_entry(&entry, KIND_CATALOG, &catalog_key)?;
+        let payload = open_entry(&entry, KIND_CATALOG, &streamed)?;
         decode_catalog(payload, path, display_path)
     });
     if let Some(catalog) = cached {
+        let cache = Cache {
+            dir: dir.to_path_buf(),
+            catalog_key: streamed,
+        };
         return Ok((catalog, Some(cache)));
     }
+    // A miss: read the file whole, and key the entry by the bytes parsed (the file may
+    // have changed since it was hashed).
+    let bytes = Catalog::read(path, display_path, key)?;
+    let catalog_key = catalog_key(&bytes, format);
+    let cache = Cache {
+        dir: dir.to_path_buf(),
+        catalog_key,
+    };
     let catalog = Catalog::parse(&bytes, format, path, display_path)?;
     drop(bytes);
     if write_atomic(
@@ -167,13 +178,34 @@ pub fn load_catalog(
 
 /// The key of a catalog's parsed form.
 pub fn catalog_key(bytes: &[u8], format: Format) -> Key {
+    let mut h = catalog_hasher(format);
+    h.update(bytes);
+    h.digest128().to_le_bytes()
+}
+
+/// [`catalog_key`] of a file's bytes, read through a small buffer.
+fn catalog_key_of_file(path: &Path, format: Format) -> std::io::Result<Key> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut h = catalog_hasher(format);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(h.digest128().to_le_bytes()),
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn catalog_hasher(format: Format) -> Xxh3Default {
     let mut h = Xxh3Default::new();
     h.update(b"catalog\0");
     h.update(VERSION.as_bytes());
     h.update(&FORMAT.to_le_bytes());
     h.update(&[format_byte(format)]);
-    h.update(bytes);
-    h.digest128().to_le_bytes()
+    h
 }
 
 // ---------------------------------------------------------------------------------------
@@ -643,6 +675,8 @@ pub struct Pages {
     file: PathBuf,
     key: Key,
     old: HashMap<u128, Done>,
+    /// How many results were stored.
+    stored: usize,
     new: Vec<(u128, Done)>,
     misses: usize,
 }
@@ -662,15 +696,17 @@ impl Pages {
             dir: cache.dir.clone(),
             file,
             key,
+            stored: old.len(),
             old,
             new: Vec::new(),
             misses: 0,
         }
     }
 
-    /// The stored result of a chapter with this key (see [`chapter_key`]).
-    pub fn get(&self, key: u128) -> Option<&Done> {
-        self.old.get(&key)
+    /// Takes the stored result of a chapter with this key (see [`chapter_key`]); give it
+    /// back with [`Pages::keep`] to keep it for the next run.
+    pub fn take(&mut self, key: u128) -> Option<Done> {
+        self.old.remove(&key)
     }
 
     /// Keeps a chapter's result (found or made) for the next run.
@@ -684,7 +720,7 @@ impl Pages {
     /// Writes the results when this run made any, or the book lost chapters; failing to
     /// write is not an error (the next run processes the chapters again).
     pub fn save(self) {
-        if self.misses == 0 && self.new.len() == self.old.len() {
+        if self.misses == 0 && self.new.len() == self.stored {
             return;
         }
         let mut w = Writer(Vec::new());
@@ -1061,7 +1097,7 @@ mod tests {
         };
         let k = chapter_key("A", Some("a.md"), "---\nbody");
         let mut pages = Pages::open(&cache, root, key);
-        assert!(pages.get(k).is_none());
+        assert!(pages.take(k).is_none());
         pages.keep(k, done.clone(), false);
         pages.keep(
             chapter_key("B", None, ""),
@@ -1073,11 +1109,12 @@ mod tests {
             false,
         );
         pages.save();
-        let again = Pages::open(&cache, root, key);
-        assert_eq!(again.get(k), Some(&done));
+        let mut again = Pages::open(&cache, root, key);
+        assert_eq!(again.take(k), Some(done));
+        assert_eq!(again.take(k), None, "taken once");
         // Another book key (a text, the config, the catalog changed): nothing is found.
         let other = book_key(&cache.catalog_key, b"{}", root, 2);
-        assert!(Pages::open(&cache, root, other).get(k).is_none());
+        assert!(Pages::open(&cache, root, other).take(k).is_none());
         assert_ne!(
             chapter_key("A", Some("a.md"), "x"),
             chapter_key("A", Some("b.md"), "x")

@@ -370,21 +370,24 @@ impl Catalog {
 
     /// The catalog file's bytes, or the error [`Catalog::load`] gives when it cannot be read.
     pub fn read(path: &Path, display_path: &Path, key: &str) -> Result<Vec<u8>> {
-        std::fs::read(path).map_err(|e| {
-            Error::new(
-                codes::UNREADABLE_FILE,
-                format!(
-                    "cannot read the catalog ({key}) at {}: {}",
-                    path.display(),
-                    io_reason(&e)
-                ),
-            )
-            .in_file(display_path)
-            .with_help(
-                "set `catalog = \"path/to/destinations.yml\"` under [preprocessor.destinations]; \
+        std::fs::read(path).map_err(|e| Catalog::read_error(path, display_path, key, &e))
+    }
+
+    /// The error for a catalog file that cannot be read.
+    pub fn read_error(path: &Path, display_path: &Path, key: &str, e: &std::io::Error) -> Error {
+        Error::new(
+            codes::UNREADABLE_FILE,
+            format!(
+                "cannot read the catalog ({key}) at {}: {}",
+                path.display(),
+                io_reason(e)
+            ),
+        )
+        .in_file(display_path)
+        .with_help(
+            "set `catalog = \"path/to/destinations.yml\"` under [preprocessor.destinations]; \
                  it is relative to the book root (the folder holding book.toml)",
-            )
-        })
+        )
     }
 
     /// Parses catalog bytes.

@@ -314,7 +314,7 @@ impl Preprocessor {
             let key = pages
                 .as_ref()
                 .map(|_| cache::chapter_key(name, source_path, content));
-            let stored = pages.as_ref().zip(key).and_then(|(p, k)| p.get(k)).cloned();
+            let stored = pages.as_mut().zip(key).and_then(|(p, k)| p.take(k));
             if let (Some(done), Some(pages), Some(key)) = (stored, pages.as_mut(), key) {
                 if self.replay(&done, content) {
                     report.diagnostics.extend(done.diagnostics.iter().cloned());
@@ -399,8 +399,12 @@ impl Preprocessor {
         if !fits || done.body_start > content.len() || !content.is_char_boundary(done.body_start) {
             return false;
         }
-        content.drain(..done.body_start);
-        content.push_str(&done.suffix);
+        // One allocation for the chapter as it goes out: its body, then the sections.
+        let body = &content[done.body_start..];
+        let mut out = String::with_capacity(body.len() + done.suffix.len());
+        out.push_str(body);
+        out.push_str(&done.suffix);
+        *content = out;
         true
     }
 
