@@ -159,28 +159,31 @@ pub fn check_yaml(text: &str) -> Result<(), Exceeded> {
 pub fn worth_checking(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut prev = b'\n';
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH / 2 {
-                    return true;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b'&' if matches!(
-                prev,
-                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':' | b'?' | b'-'
-            ) && bytes
-                .get(i + 1)
-                .is_some_and(|n| !n.is_ascii_whitespace() && !b"[]{},".contains(n)) =>
-            {
+    // Only the openers and `&` are visited one by one; the closers between two of them are
+    // counted in one (vectorized) pass, which is the same as taking them one at a time:
+    // depth never goes below zero either way.
+    let mut from = 0;
+    for i in memchr::memchr3_iter(b'[', b'{', b'&', bytes) {
+        let closers = memchr::memchr2_iter(b']', b'}', &bytes[from..i]).count();
+        depth = depth.saturating_sub(closers);
+        from = i + 1;
+        if bytes[i] != b'&' {
+            depth += 1;
+            if depth > MAX_DEPTH / 2 {
                 return true;
             }
-            _ => {}
+            continue;
         }
-        prev = b;
+        let prev = if i == 0 { b'\n' } else { bytes[i - 1] };
+        if matches!(
+            prev,
+            b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':' | b'?' | b'-'
+        ) && bytes
+            .get(i + 1)
+            .is_some_and(|n| !n.is_ascii_whitespace() && !b"[]{},".contains(n))
+        {
+            return true;
+        }
     }
     false
 }
@@ -215,6 +218,48 @@ mod tests {
         for text in ["a: b", "[[[]]]", "x: '&'", "k: v & w"] {
             assert!(!worth_checking(text));
             assert_eq!(check_yaml(text), Ok(()));
+        }
+    }
+
+    /// The byte-at-a-time reading of the rule [`worth_checking`] implements with memchr.
+    fn worth_checking_slowly(bytes: &[u8]) -> bool {
+        let mut depth = 0usize;
+        let mut prev = b'\n';
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH / 2 {
+                        return true;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'&' if b" \t\n\r[{,:?-".contains(&prev)
+                    && bytes
+                        .get(i + 1)
+                        .is_some_and(|n| !n.is_ascii_whitespace() && !b"[]{},".contains(n)) =>
+                {
+                    return true
+                }
+                _ => {}
+            }
+            prev = b;
+        }
+        false
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_pass_agrees_with_the_byte_by_byte_rule(
+            text in proptest::string::string_regex(r"[\[\]{}& :,a\n-]{0,300}").unwrap(),
+            deep in 0usize..80,
+        ) {
+            let text = format!("{}{text}", "[".repeat(deep));
+            proptest::prop_assert_eq!(
+                worth_checking(&text),
+                worth_checking_slowly(text.as_bytes()),
+                "{:?}", text
+            );
         }
     }
 

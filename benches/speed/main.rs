@@ -52,6 +52,8 @@ fn child(args: &[String]) -> i32 {
                 .expect("stdout");
             0
         }
+        Some("phases") => phases_child(),
+        Some("noop-phases") => noop_phases_child(),
         Some("yaml") => {
             let path = Path::new(&args[1]);
             let text = std::fs::read_to_string(path).expect("the catalog");
@@ -65,6 +67,145 @@ fn child(args: &[String]) -> i32 {
             2
         }
     }
+}
+
+/// The names of the phases [`phases_child`] times, in order.
+const PHASES: [&str; 7] = [
+    "read stdin",
+    "parse the protocol JSON",
+    "config, catalog (cache or YAML), texts",
+    "chapters: front matter, pages, sections (or their cache)",
+    "messages to stderr",
+    "write the book JSON",
+    "the no-op's own work: read, parse, write",
+];
+
+/// One run of the preprocessor's phases, in process, as `run_preprocessor` does them, each
+/// timed; prints the milliseconds on one line (the phases in [`PHASES`] order, without the
+/// last). The profile the targets are explained with.
+fn phases_child() -> i32 {
+    use mdbook_destinations::preprocessor::{Preprocessor, Unused};
+    let mut times = Vec::new();
+    let mut t = Instant::now();
+    let mut lap = |times: &mut Vec<f64>| {
+        let now = Instant::now();
+        times.push((now - t).as_secs_f64() * 1000.0);
+        t = now;
+    };
+    let mut input = Vec::new();
+    std::io::stdin().read_to_end(&mut input).expect("stdin");
+    lap(&mut times);
+    let (context, mut book) = mdbook_destinations::protocol::parse_input(&input).expect("input");
+    lap(&mut times);
+    let Ok((pre, warnings)) = Preprocessor::new(&context.root, &context.config) else {
+        return 1;
+    };
+    lap(&mut times);
+    let report = pre.run(&mut book, Unused::Summary);
+    lap(&mut times);
+    let mut text = String::new();
+    for d in warnings.iter().chain(&report.diagnostics) {
+        text.push_str(&d.to_string());
+        text.push('\n');
+    }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    lap(&mut times);
+    book.write_to(mdbook_destinations::protocol::stdout())
+        .expect("stdout");
+    lap(&mut times);
+    let line: Vec<String> = times.iter().map(|t| format!("{t:.4}")).collect();
+    eprintln!("phases {}", line.join(" "));
+    0
+}
+
+/// The no-op's phases (read, parse, write), summed: printed like [`phases_child`]'s.
+fn noop_phases_child() -> i32 {
+    let t = Instant::now();
+    let mut input = Vec::new();
+    std::io::stdin().read_to_end(&mut input).expect("stdin");
+    let (_, book) = mdbook_destinations::protocol::parse_input(&input).expect("input");
+    book.write_to(mdbook_destinations::protocol::stdout())
+        .expect("stdout");
+    eprintln!("phases {:.4}", t.elapsed().as_secs_f64() * 1000.0);
+    0
+}
+
+/// Runs a phases child `runs` times (cold: the cache emptied before each) and returns the
+/// median of each phase.
+fn profile(
+    me: &Path,
+    mode: &str,
+    stdin: &[u8],
+    runs: usize,
+    clear: &dyn Fn() -> std::io::Result<()>,
+) -> std::io::Result<Vec<f64>> {
+    let mut all: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..runs {
+        clear()?;
+        let mut child = Command::new(me)
+            .args(["--child", mode])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut pipe = child.stdin.take().expect("piped");
+        let data = stdin.to_vec();
+        let writer = std::thread::spawn(move || pipe.write_all(&data));
+        let out = child.wait_with_output()?;
+        let _ = writer.join();
+        let text = String::from_utf8_lossy(&out.stderr);
+        let Some(line) = text.lines().rev().find_map(|l| l.strip_prefix("phases ")) else {
+            return Err(std::io::Error::other(format!("{mode}: no phases line")));
+        };
+        all.push(line.split(' ').filter_map(|v| v.parse().ok()).collect());
+    }
+    let n = all.iter().map(Vec::len).min().unwrap_or(0);
+    Ok((0..n)
+        .map(|i| {
+            let mut v: Vec<f64> = all.iter().map(|r| r[i]).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        })
+        .collect())
+}
+
+/// Prints where a run's time goes, phase by phase, cold and warm, beside the no-op's.
+fn print_profile(o: &Options, d: &corpus::Dataset, cache: &Path, me: &Path) -> std::io::Result<()> {
+    let clear = || match std::fs::remove_dir_all(cache) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    };
+    let cold = profile(me, "phases", &d.stdin, o.runs, &clear)?;
+    // Warm: one run fills the cache, then it is kept.
+    profile(me, "phases", &d.stdin, 1, &clear)?;
+    let warm = profile(me, "phases", &d.stdin, o.runs, &|| Ok(()))?;
+    let noop = profile(me, "noop-phases", &d.stdin, o.runs, &|| Ok(()))?;
+    println!(
+        "#### {}: where the time goes (in process, median of {} runs per phase; process start-up not included)",
+        d.name, o.runs
+    );
+    println!("| phase | cold | warm |");
+    println!("|---|--:|--:|");
+    for (i, name) in PHASES.iter().take(cold.len()).enumerate() {
+        println!(
+            "| {name} | {:.2} ms | {:.2} ms |",
+            cold[i],
+            warm.get(i).copied().unwrap_or(0.0)
+        );
+    }
+    let sum = |v: &[f64]| v.iter().sum::<f64>();
+    println!(
+        "| **all phases** | **{:.2} ms** | **{:.2} ms** |",
+        sum(&cold),
+        sum(&warm)
+    );
+    println!(
+        "| {} | {:.2} ms | {:.2} ms |\n",
+        PHASES[6],
+        noop.first().copied().unwrap_or(0.0),
+        noop.first().copied().unwrap_or(0.0)
+    );
+    Ok(())
 }
 
 struct Options {
@@ -289,6 +430,7 @@ fn bench(o: &Options) -> std::io::Result<()> {
     let mut outputs = Vec::new();
     for (d, cache) in &datasets {
         let (m, out) = measure(o, d, cache, &bin, &me)?;
+        print_profile(o, d, cache, &me)?;
         results.push(m);
         outputs.push(out);
     }
