@@ -416,12 +416,7 @@ impl Catalog {
                 syntax_error(&e.to_string(), "JSON").at(loc)
             })?,
             Format::Yaml => {
-                let checked = if crate::limits::worth_checking(text) {
-                    crate::limits::check_yaml(text)
-                } else {
-                    Ok(())
-                };
-                checked.map_err(|e| {
+                crate::limits::check(text).map_err(|e| {
                     Error::new(
                         codes::CATALOG_SYNTAX,
                         format!("the catalog is refused: {}", e.message),

@@ -153,7 +153,7 @@ pub fn parse<'a>(content: &'a str, chapter: &Path) -> Result<Parsed<'a>> {
         });
     };
     // The YAML starts on the chapter's second line (after `---`).
-    crate::limits::check_yaml(block.yaml).map_err(|e| {
+    crate::limits::check(block.yaml).map_err(|e| {
         Error::new(
             codes::FRONT_MATTER_SYNTAX,
             format!("the front matter is refused: {}", e.message),

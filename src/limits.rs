@@ -150,6 +150,16 @@ pub fn check_yaml(text: &str) -> Result<(), Exceeded> {
     Ok(())
 }
 
+/// [`check_yaml`], for a text that [`worth_checking`] says could cross a limit; `Ok` for
+/// the others (most texts, skipped in one cheap pass).
+pub fn check(text: &str) -> Result<(), Exceeded> {
+    if worth_checking(text) {
+        check_yaml(text)
+    } else {
+        Ok(())
+    }
+}
+
 /// Whether a text could cross a limit, by one cheap pass over its bytes: it has something
 /// that looks like an anchor (`&name` where a node starts; no anchor, no alias), or its
 /// brackets nest past half the depth limit (counted without regard to quotes, so quoted
