@@ -142,17 +142,14 @@ fn profile(
     let mut all: Vec<Vec<f64>> = Vec::new();
     for _ in 0..runs {
         clear()?;
-        let mut child = Command::new(me)
-            .args(["--child", mode])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        let mut pipe = child.stdin.take().expect("piped");
-        let data = stdin.to_vec();
-        let writer = std::thread::spawn(move || pipe.write_all(&data));
+        let (child, writer) = spawn_fed(
+            Command::new(me)
+                .args(["--child", mode])
+                .stdout(Stdio::null()),
+            stdin,
+        )?;
         let out = child.wait_with_output()?;
-        let _ = writer.join();
+        writer.join().expect("the stdin writer");
         let text = String::from_utf8_lossy(&out.stderr);
         let Some(line) = text.lines().rev().find_map(|l| l.strip_prefix("phases ")) else {
             return Err(std::io::Error::other(format!("{mode}: no phases line")));
@@ -171,10 +168,7 @@ fn profile(
 
 /// Prints where a run's time goes, phase by phase, cold and warm, beside the no-op's.
 fn print_profile(o: &Options, d: &corpus::Dataset, cache: &Path, me: &Path) -> std::io::Result<()> {
-    let clear = || match std::fs::remove_dir_all(cache) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    };
+    let clear = || clear_dir(cache);
     let cold = profile(me, "phases", &d.stdin, o.runs, &clear)?;
     // Warm: one run fills the cache, then it is kept.
     profile(me, "phases", &d.stdin, 1, &clear)?;
@@ -249,6 +243,33 @@ impl Options {
     }
 }
 
+/// Starts `command` with stderr piped and `stdin` written to it from a thread (a child
+/// that writes a lot before reading all its input cannot block on a full pipe).
+fn spawn_fed(
+    command: &mut Command,
+    stdin: &[u8],
+) -> std::io::Result<(std::process::Child, std::thread::JoinHandle<()>)> {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // A child that exits without reading everything closes the pipe: not an error here.
+        let _ = pipe.write_all(&input);
+    });
+    Ok((child, writer))
+}
+
+/// Empties a cache folder (a cold run); a folder that is not there is already empty.
+fn clear_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// One measured run of a child process.
 struct Sample {
     ms: f64,
@@ -264,18 +285,13 @@ struct Sample {
 /// would report this process's own (larger) peak for it: a child's `ru_maxrss` counts the
 /// memory of the process it was forked from, before its `exec`.
 fn run(me: &Path, program: &[&std::ffi::OsStr], stdin: &[u8]) -> std::io::Result<Sample> {
-    let mut child = Command::new(me)
-        .args(["--child", "measure"])
-        .args(program)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut pipe = child.stdin.take().expect("stdin");
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
+    let (mut child, writer) = spawn_fed(
+        Command::new(me)
+            .args(["--child", "measure"])
+            .args(program)
+            .stdout(Stdio::piped()),
+        stdin,
+    )?;
     let mut out = Vec::with_capacity(stdin.len() + stdin.len() / 2);
     child.stdout.take().expect("stdout").read_to_end(&mut out)?;
     let mut report = String::new();
@@ -515,10 +531,7 @@ fn measure(
         d.catalog.as_os_str(),
     ];
     let ours = [bin.as_os_str()];
-    let clear = || match std::fs::remove_dir_all(cache) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    };
+    let clear = || clear_dir(cache);
     let (mut s_noop, mut s_yaml, mut s_cold, mut s_warm) = (vec![], vec![], vec![], vec![]);
     let mut output = Vec::new();
     // Round 0 warms the page cache and is not counted.
