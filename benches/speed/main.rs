@@ -95,7 +95,7 @@ fn phases_child() -> i32 {
     let mut input = Vec::new();
     std::io::stdin().read_to_end(&mut input).expect("stdin");
     lap(&mut times);
-    let (context, mut book) = mdbook_destinations::protocol::parse_input(&input).expect("input");
+    let (context, mut book) = mdbook_destinations::protocol::RawBook::parse(&input).expect("input");
     lap(&mut times);
     let Ok((pre, warnings)) = Preprocessor::new(&context.root, &context.config) else {
         return 1;
