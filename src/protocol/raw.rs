@@ -216,13 +216,10 @@ impl ChapterSlot for RawChapter<'_> {
     }
 
     fn key(&self) -> u128 {
-        // The JSON texts themselves: a hit needs nothing decoded.
+        // The JSON texts of every field the result depends on: a hit needs nothing decoded.
         let text = |name: &str| self.raw(name).map_or("", |r| r.get());
-        let source = match self.raw("source_path").filter(|r| r.get() != "null") {
-            Some(raw) => raw.get(),
-            None => text("path"),
-        };
-        crate::cache::chapter_key(text("name"), Some(source), text("content"))
+        let paths = format!("{}\0{}", text("source_path"), text("path"));
+        crate::cache::chapter_key(text("name"), Some(&paths), text("content"))
     }
 
     fn content(&self) -> Result<Cow<'_, str>> {
