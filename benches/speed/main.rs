@@ -4,8 +4,9 @@
 //! when `../shared/conformance` is there) it runs, as separate processes on the same stdin,
 //! interleaved round by round so that a noisy machine disturbs them alike:
 //!
-//! - **no-op**: a preprocessor that parses the protocol JSON and writes the book back (this
-//!   crate's own protocol code; the floor for any preprocessor);
+//! - **no-op**: a preprocessor that parses the protocol JSON into values and writes the
+//!   book back (`protocol::parse_input`, as mdBook's own example preprocessor does: the
+//!   floor for any preprocessor that reads the book);
 //! - **YAML**: the bare parse of the catalog file (serde_yaml into the catalog's types,
 //!   in a process of its own);
 //! - **cold**: `mdbook-destinations` with an empty cache directory;
