@@ -683,9 +683,9 @@ pub struct Pages {
 
 impl Pages {
     /// The stored results of the book at `root`, when they were made under `key`.
-    pub fn open(cache: &Cache, root: &Path, key: Key) -> Pages {
+    pub fn open(cache: &Cache, root: &Path, keying: &str, key: Key) -> Pages {
         let file = cache.dir.join(format!(
-            "pages-{:016x}.bin",
+            "pages-{keying}-{:016x}.bin",
             xxh3_64(root.as_os_str().as_encoded_bytes())
         ));
         let old = std::fs::read(&file)
@@ -1096,7 +1096,7 @@ mod tests {
             outcome: Outcome::Rendered { item: 4, rows: 2 },
         };
         let k = chapter_key("A", Some("a.md"), "---\nbody");
-        let mut pages = Pages::open(&cache, root, key);
+        let mut pages = Pages::open(&cache, root, "raw", key);
         assert!(pages.take(k).is_none());
         pages.keep(k, done.clone(), false);
         pages.keep(
@@ -1109,12 +1109,14 @@ mod tests {
             false,
         );
         pages.save();
-        let mut again = Pages::open(&cache, root, key);
+        let mut again = Pages::open(&cache, root, "raw", key);
         assert_eq!(again.take(k), Some(done));
         assert_eq!(again.take(k), None, "taken once");
+        // Chapters keyed the other way (a book held as values, for `check`) are apart.
+        assert!(Pages::open(&cache, root, "decoded", key).take(k).is_none());
         // Another book key (a text, the config, the catalog changed): nothing is found.
         let other = book_key(&cache.catalog_key, b"{}", root, 2);
-        assert!(Pages::open(&cache, root, other).take(k).is_none());
+        assert!(Pages::open(&cache, root, "raw", other).take(k).is_none());
         assert_ne!(
             chapter_key("A", Some("a.md"), "x"),
             chapter_key("A", Some("b.md"), "x")

@@ -11,10 +11,11 @@ use crate::frontmatter::{self, FrontMatter};
 use crate::markdown;
 use crate::pages::{self, PageSelector};
 use crate::partials::{PageInfo, Words};
-use crate::protocol::{self, Book, ChapterRef};
+use crate::protocol::{ChapterBook, ChapterRef, RawBook};
 use crate::render::{MarkdownOptions, Sections};
 use crate::source_map::{Seg, YamlPath};
 use crate::suggest::SlugIndex;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -295,7 +296,7 @@ impl Preprocessor {
     /// Runs over the whole book: the catalog's own findings, then every chapter (an error
     /// in one chapter is recorded and the others are still read, so that every problem is
     /// reported at once), then the catalog items no page used.
-    pub fn run(&self, book: &mut Book, unused: Unused) -> Report {
+    pub fn run(&self, book: &mut dyn ChapterBook, unused: Unused) -> Report {
         let mut report = Report {
             diagnostics: self.catalog.diagnostics(),
             stats: Stats {
@@ -304,40 +305,41 @@ impl Preprocessor {
             },
         };
         let mut used = vec![false; self.catalog.items.len()];
-        let mut pages = self.chapter_cache();
-        let walked = book.for_each_chapter_mut(|chapter| {
-            let Some(chapter) = protocol::chapter_ref(chapter) else {
-                return Ok(());
-            };
+        let mut pages = self.chapter_cache(book.keying());
+        let walked = book.for_each_chapter(&mut |slot| {
             report.stats.chapters += 1;
-            let (name, source_path, content) = (chapter.name, chapter.source_path, chapter.content);
-            let key = pages
-                .as_ref()
-                .map(|_| cache::chapter_key(name, source_path, content));
-            let stored = pages.as_mut().zip(key).and_then(|(p, k)| p.take(k));
-            if let (Some(done), Some(pages), Some(key)) = (stored, pages.as_mut(), key) {
-                if self.replay(&done, content) {
-                    report.diagnostics.extend(done.diagnostics.iter().cloned());
-                    report.stats.count(&done.outcome, &mut used);
-                    pages.keep(key, done, true);
-                    return Ok(());
+            let key = pages.as_ref().map(|_| slot.key());
+            if let (Some(pages), Some(key)) = (pages.as_mut(), key) {
+                if let Some(done) = pages.take(key) {
+                    if self.fits(&done) && slot.splice(done.body_start, &done.suffix) {
+                        report.diagnostics.extend(done.diagnostics.iter().cloned());
+                        report.stats.count(&done.outcome, &mut used);
+                        pages.keep(key, done, true);
+                        return Ok(());
+                    }
                 }
             }
+            let name = slot.name().into_owned();
+            let source_path = slot.source_path().map(Cow::into_owned);
+            let mut content = slot.content()?.into_owned();
             let before = content.len();
             let mark = report.diagnostics.len();
             let chapter = ChapterRef {
-                name,
-                source_path,
-                content: &mut *content,
+                name: &name,
+                source_path: source_path.as_deref(),
+                content: &mut content,
             };
             match self.process(chapter, &mut report.diagnostics) {
                 Ok((outcome, body_start)) => {
                     report.stats.count(&outcome, &mut used);
+                    // What the chapter is now: its own content from `body_start` on, then
+                    // what was appended.
+                    let suffix = &content[before - body_start..];
+                    slot.splice(body_start, suffix);
                     if let (Some(pages), Some(key)) = (pages.as_mut(), key) {
-                        let kept = before - body_start;
                         let done = cache::Done {
                             body_start,
-                            suffix: content[kept..].to_string(),
+                            suffix: suffix.to_string(),
                             diagnostics: report.diagnostics[mark..].to_vec(),
                             outcome,
                         };
@@ -382,30 +384,21 @@ impl Preprocessor {
 
     /// The chapter cache of this book, when the cache is on and the sections are written
     /// from plain texts (no Liquid).
-    fn chapter_cache(&self) -> Option<cache::Pages> {
+    fn chapter_cache(&self, keying: &str) -> Option<cache::Pages> {
         let cache = self.cache.as_ref()?;
         let texts = self.words.plain_fingerprint()?;
         let key = cache::book_key(&cache.catalog_key, &self.config_hash, &self.root, texts);
-        Some(cache::Pages::open(cache, &self.root, key))
+        Some(cache::Pages::open(cache, &self.root, keying, key))
     }
 
-    /// Puts a stored result in place, when it fits this chapter and this catalog.
-    fn replay(&self, done: &cache::Done, content: &mut String) -> bool {
-        let items = self.catalog.items.len();
-        let fits = match &done.outcome {
-            Outcome::Rendered { item, .. } | Outcome::Hidden { item: Some(item) } => *item < items,
+    /// Whether a stored result fits this catalog (the item it names is there).
+    fn fits(&self, done: &cache::Done) -> bool {
+        match &done.outcome {
+            Outcome::Rendered { item, .. } | Outcome::Hidden { item: Some(item) } => {
+                *item < self.catalog.items.len()
+            }
             _ => true,
-        };
-        if !fits || done.body_start > content.len() || !content.is_char_boundary(done.body_start) {
-            return false;
         }
-        // One allocation for the chapter as it goes out: its body, then the sections.
-        let body = &content[done.body_start..];
-        let mut out = String::with_capacity(body.len() + done.suffix.len());
-        out.push_str(body);
-        out.push_str(&done.suffix);
-        *content = out;
-        true
     }
 
     fn unused_diagnostics(&self, unused: &[&Destination], mode: Unused) -> Vec<Diagnostic> {
@@ -574,9 +567,9 @@ pub fn nearest_slugs<'a>(slug: &str, slugs: impl Iterator<Item = &'a str>) -> Ve
 
 /// The result of a protocol run: the book to write back and what to tell the user.
 #[derive(Debug)]
-pub struct Run {
-    /// The processed book.
-    pub book: Book,
+pub struct Run<'a> {
+    /// The processed book (borrowing the input's text).
+    pub book: RawBook<'a>,
     /// Warnings (the run succeeded).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -597,8 +590,8 @@ impl From<Error> for Failure {
 }
 
 /// The whole preprocessor on the protocol's input bytes.
-pub fn run_protocol(input: &[u8]) -> std::result::Result<Run, Failure> {
-    let (context, mut book) = protocol::parse_input(input)?;
+pub fn run_protocol(input: &[u8]) -> std::result::Result<Run<'_>, Failure> {
+    let (context, mut book) = RawBook::parse(input)?;
     let mut diagnostics: Vec<Diagnostic> = context.version_warning().into_iter().collect();
     let (pre, warnings) = match Preprocessor::new(&context.root, &context.config) {
         Ok(loaded) => loaded,

@@ -4,8 +4,9 @@
 //! when `../shared/conformance` is there) it runs, as separate processes on the same stdin,
 //! interleaved round by round so that a noisy machine disturbs them alike:
 //!
-//! - **no-op**: a preprocessor that parses the protocol JSON and writes the book back (this
-//!   crate's own protocol code; the floor for any preprocessor);
+//! - **no-op**: a preprocessor that parses the protocol JSON into values and writes the
+//!   book back (`protocol::parse_input`, as mdBook's own example preprocessor does: the
+//!   floor for any preprocessor that reads the book);
 //! - **YAML**: the bare parse of the catalog file (serde_yaml into the catalog's types,
 //!   in a process of its own);
 //! - **cold**: `mdbook-destinations` with an empty cache directory;
@@ -95,7 +96,7 @@ fn phases_child() -> i32 {
     let mut input = Vec::new();
     std::io::stdin().read_to_end(&mut input).expect("stdin");
     lap(&mut times);
-    let (context, mut book) = mdbook_destinations::protocol::parse_input(&input).expect("input");
+    let (context, mut book) = mdbook_destinations::protocol::RawBook::parse(&input).expect("input");
     lap(&mut times);
     let Ok((pre, warnings)) = Preprocessor::new(&context.root, &context.config) else {
         return 1;

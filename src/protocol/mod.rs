@@ -5,11 +5,49 @@
 //! `{"sections": [...], "__non_exhaustive": null}`. The book is kept as JSON, so the
 //! shape it came in is the shape it goes out in, and every field this tool does not
 //! understand passes through untouched. Only chapters' `content` is changed.
+//!
+//! Two ways to hold it: [`RawBook`] (the run: every value but the tree of items is kept as
+//! the JSON text it came in, so that a chapter whose result is cached is copied through
+//! without being decoded or encoded again) and [`Book`] (a `serde_json::Value`, for
+//! `check`, which makes its book itself). A run visits either through [`ChapterBook`].
 
 use crate::diagnostics::{codes, Diagnostic, Error, Result};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
+
+pub mod raw;
+
+pub use raw::RawBook;
+
+/// A chapter with content, as a run reads and changes it, whichever way the book is held.
+pub trait ChapterSlot {
+    /// `name`.
+    fn name(&self) -> Cow<'_, str>;
+    /// `source_path`, else `path` (relative to `src/`); `None` for drafts.
+    fn source_path(&self) -> Option<Cow<'_, str>>;
+    /// The key of its result in the chapter cache: its name, path and content.
+    fn key(&self) -> u128;
+    /// Its content, decoded.
+    fn content(&self) -> Result<Cow<'_, str>>;
+    /// Sets its content to what it was from byte `body_start` on (its front matter cut
+    /// off), then `suffix`. False, and nothing changed, when `body_start` is not a
+    /// character boundary of the content.
+    fn splice(&mut self, body_start: usize, suffix: &str) -> bool;
+}
+
+/// A book whose chapters a run can visit.
+pub trait ChapterBook {
+    /// The name of the way its chapters are keyed (chapter cache entries of books held
+    /// one way are never read for books held the other).
+    fn keying(&self) -> &'static str;
+    /// Visits every chapter that has content (depth first, in book order).
+    fn for_each_chapter(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn ChapterSlot) -> Result<()>,
+    ) -> Result<()>;
+}
 
 /// mdBook versions this release is tested with (0.4.40 and later, and 0.5).
 pub const SUPPORTED_MDBOOK: &str = ">=0.4.40, <0.6.0";
@@ -100,12 +138,53 @@ impl Book {
         serde_json::to_writer(&mut out, &self.value)
             .map_err(|e| e.to_string())
             .and_then(|()| out.flush().map_err(|e| e.to_string()))
-            .map_err(|e| {
-                Error::new(
-                    codes::OUTPUT,
-                    format!("cannot write the book to stdout: {e}"),
-                )
-            })
+            .map_err(|e| output_error(&e))
+    }
+}
+
+impl ChapterBook for Book {
+    fn keying(&self) -> &'static str {
+        "decoded"
+    }
+
+    fn for_each_chapter(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn ChapterSlot) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_chapter_mut(|chapter| match chapter_ref(chapter) {
+            Some(mut chapter) => f(&mut chapter),
+            None => Ok(()),
+        })
+    }
+}
+
+impl ChapterSlot for ChapterRef<'_> {
+    fn name(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self.name)
+    }
+
+    fn source_path(&self) -> Option<Cow<'_, str>> {
+        self.source_path.map(Cow::Borrowed)
+    }
+
+    fn key(&self) -> u128 {
+        crate::cache::chapter_key(self.name, self.source_path, self.content)
+    }
+
+    fn content(&self) -> Result<Cow<'_, str>> {
+        Ok(Cow::Borrowed(self.content.as_str()))
+    }
+
+    fn splice(&mut self, body_start: usize, suffix: &str) -> bool {
+        let Some(body) = self.content.get(body_start..) else {
+            return false;
+        };
+        // One allocation for the chapter as it goes out.
+        let mut out = String::with_capacity(body.len() + suffix.len());
+        out.push_str(body);
+        out.push_str(suffix);
+        *self.content = out;
+        true
     }
 }
 
@@ -171,57 +250,72 @@ pub fn chapter_ref(chapter: &mut Map<String, Value>) -> Option<ChapterRef<'_>> {
     })
 }
 
-/// Parses the protocol's input: a JSON array `[context, book]`.
-pub fn parse_input(input: &[u8]) -> Result<(Context, Book)> {
-    let bad = |why: String| {
-        Error::new(
-            codes::BAD_INPUT,
-            format!("stdin is not mdBook's preprocessor input: {why}"),
-        )
-        .in_file("<stdin>")
-        .with_help(
-            "mdBook runs this command with `[context, book]` JSON on stdin; \
-             to check a book by hand, run `mdbook-destinations check BOOK_DIR`",
-        )
+/// The error for stdin that is not the protocol's input.
+pub(crate) fn bad_input(why: String) -> Error {
+    Error::new(
+        codes::BAD_INPUT,
+        format!("stdin is not mdBook's preprocessor input: {why}"),
+    )
+    .in_file("<stdin>")
+    .with_help(
+        "mdBook runs this command with `[context, book]` JSON on stdin; \
+         to check a book by hand, run `mdbook-destinations check BOOK_DIR`",
+    )
+}
+
+pub(crate) fn output_error(why: &str) -> Error {
+    Error::new(
+        codes::OUTPUT,
+        format!("cannot write the book to stdout: {why}"),
+    )
+}
+
+/// The context (the first element of the input).
+pub(crate) fn context(context: Value) -> Result<Context> {
+    let Value::Object(mut ctx) = context else {
+        return Err(bad_input(
+            "the context (first element) is not an object".into(),
+        ));
     };
+    let root = match ctx.get("root") {
+        Some(Value::String(s)) => PathBuf::from(s),
+        _ => return Err(bad_input("the context has no `root` path".into())),
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    Ok(Context {
+        root,
+        renderer: text(ctx.get("renderer")),
+        mdbook_version: text(ctx.get("mdbook_version")),
+        config: ctx.remove("config").unwrap_or(Value::Null),
+    })
+}
+
+/// Parses the protocol's input, a JSON array `[context, book]`, into values.
+pub fn parse_input(input: &[u8]) -> Result<(Context, Book)> {
     let value: Value = serde_json::from_slice(input).map_err(|e| {
         if input.iter().all(u8::is_ascii_whitespace) {
-            bad("it is empty".into())
+            bad_input("it is empty".into())
         } else {
-            bad(format!("invalid JSON ({e})"))
+            bad_input(format!("invalid JSON ({e})"))
         }
     })?;
     let Value::Array(mut pair) = value else {
-        return Err(bad("expected a JSON array `[context, book]`".into()));
+        return Err(bad_input("expected a JSON array `[context, book]`".into()));
     };
     if pair.len() != 2 {
-        return Err(bad(format!(
+        return Err(bad_input(format!(
             "expected a JSON array of 2 elements `[context, book]`, found {}",
             pair.len()
         )));
     }
     let book = pair.pop().expect("two elements");
-    let context = pair.pop().expect("two elements");
-    let Value::Object(mut ctx) = context else {
-        return Err(bad("the context (first element) is not an object".into()));
-    };
-    let root = match ctx.get("root") {
-        Some(Value::String(s)) => PathBuf::from(s),
-        _ => return Err(bad("the context has no `root` path".into())),
-    };
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
-    let context = Context {
-        root,
-        renderer: text(ctx.get("renderer")),
-        mdbook_version: text(ctx.get("mdbook_version")),
-        config: ctx.remove("config").unwrap_or(Value::Null),
-    };
+    let context = context(pair.pop().expect("two elements"))?;
     match &book {
         Value::Object(b)
             if matches!(b.get("items"), Some(Value::Array(_)))
                 || matches!(b.get("sections"), Some(Value::Array(_))) => {}
         _ => {
-            return Err(bad(
+            return Err(bad_input(
                 "the book (second element) has neither `items` (mdBook 0.5) nor `sections` (0.4)"
                     .into(),
             ))
