@@ -387,6 +387,21 @@ macro_rules! other_map {
     };
 }
 
+/// A JSON object's members in order, each value read by `value` (told whether its key is
+/// `special`: the one member read into structure rather than kept as text).
+fn members<'de, M: MapAccess<'de>, T>(
+    map: &mut M,
+    special: &[&str],
+    mut value: impl FnMut(&mut M, bool) -> Result<T, M::Error>,
+) -> Result<Vec<(Cow<'de, str>, T)>, M::Error> {
+    let mut out = Vec::new();
+    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        let v = value(map, special.contains(&key.as_ref()))?;
+        out.push((key, v));
+    }
+    Ok(out)
+}
+
 struct PairVisitor;
 
 impl<'de> Visitor<'de> for PairVisitor {
@@ -425,15 +440,12 @@ impl<'de> Deserialize<'de> for RawBook<'de> {
                 f.write_str("the book (second element) as an object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let member = if key == "items" || key == "sections" {
-                        Member::Items(map.next_value()?)
-                    } else {
-                        Member::Raw(map.next_value()?)
-                    };
-                    members.push((key, member));
-                }
+                let members = members(&mut map, &["items", "sections"], |map, items| {
+                    Ok(match items {
+                        true => Member::Items(map.next_value()?),
+                        false => Member::Raw(map.next_value()?),
+                    })
+                })?;
                 Ok(RawBook { members })
             }
         }
@@ -472,15 +484,12 @@ impl<'de> Deserialize<'de> for Item<'de> {
                 f.write_str("a book item")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let entry = if key == "Chapter" {
-                        map.next_value()?
-                    } else {
-                        Entry::Raw(map.next_value()?)
-                    };
-                    entries.push((key, entry));
-                }
+                let entries = members(&mut map, &["Chapter"], |map, chapter| {
+                    Ok(match chapter {
+                        true => map.next_value()?,
+                        false => Entry::Raw(map.next_value()?),
+                    })
+                })?;
                 Ok(Item::Map(entries))
             }
             other_values!(Item::Other);
@@ -500,15 +509,12 @@ impl<'de> Deserialize<'de> for Entry<'de> {
                 f.write_str("a chapter object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut fields = Vec::new();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let field = if key == "sub_items" {
-                        Field::SubItems(map.next_value()?)
-                    } else {
-                        Field::Raw(map.next_value()?)
-                    };
-                    fields.push((key, field));
-                }
+                let fields = members(&mut map, &["sub_items"], |map, sub_items| {
+                    Ok(match sub_items {
+                        true => Field::SubItems(map.next_value()?),
+                        false => Field::Raw(map.next_value()?),
+                    })
+                })?;
                 Ok(Entry::Chapter(RawChapter { fields, edit: None }))
             }
             other_values!(Entry::Other);
