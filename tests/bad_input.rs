@@ -172,3 +172,43 @@ fn a_page_without_item_is_only_a_warning() {
         vec!["body\n"]
     );
 }
+
+/// E008: the book cannot be written (here, to a full device): the message says so.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stdout_that_cannot_be_written_is_an_error() {
+    let mut tb = TestBook::new();
+    tb.catalog(CATALOG);
+    tb.add(chapter(
+        "destinations/acme/index.md",
+        "---\nlayout: destination\n---\n# Acme\n",
+    ));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let mut child = std::process::Command::new(bin())
+        .env("XDG_CACHE_HOME", test_cache_home())
+        .stdin(std::process::Stdio::piped())
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(&tb.input_05())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[E008]: cannot write the book to stdout"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -274,3 +274,18 @@ fn the_example_book_is_already_set_up() {
     );
     assert_eq!(snapshot(&book), before);
 }
+
+/// E203: a file that cannot be written (here the stylesheet's path is a folder) stops
+/// `install` with its path, and `book.toml` is left as it was.
+#[test]
+fn a_file_that_cannot_be_written_is_an_error_and_book_toml_is_kept() {
+    let tb = fresh_book();
+    std::fs::create_dir(tb.root().join(STYLESHEET_FILE)).unwrap();
+    let before = std::fs::read(tb.root().join("book.toml")).unwrap();
+    let out = install(&[tb.root().to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.starts_with("error[E203]: cannot write"), "{err}");
+    assert!(err.contains(STYLESHEET_FILE), "{err}");
+    assert_eq!(std::fs::read(tb.root().join("book.toml")).unwrap(), before);
+}
