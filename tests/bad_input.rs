@@ -3,22 +3,6 @@
 
 mod common;
 use common::*;
-use std::process::Output;
-
-fn assert_fails(out: &Output, code: &str, needles: &[&str]) -> String {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(out.stdout.is_empty(), "stdout must be empty on errors");
-    assert!(
-        err.contains(&format!("error[{code}]")),
-        "expected {code} in: {err}"
-    );
-    for n in needles {
-        assert!(err.contains(n), "expected {n:?} in: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
 
 #[test]
 fn stdin_that_is_not_the_protocol() {

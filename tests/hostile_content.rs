@@ -269,15 +269,11 @@ fn invalid_utf8_in_the_catalog_is_an_error_at_its_line_and_column() {
         b"items:\n- slug: a\n  settings:\n  - label: caf\xe9\n".as_slice(),
     );
     tb.add(chapter("a.md", "x"));
-    let out = tb.run();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(out.stdout.is_empty());
-    assert!(
-        err.contains("error[E004]") && err.contains("UTF-8"),
-        "{err}"
+    assert_fails(
+        &tb.run(),
+        "E004",
+        &["UTF-8", "data/catalog/destinations.yml:4:15"],
     );
-    assert!(err.contains("data/catalog/destinations.yml:4:15"), "{err}");
 }
 
 #[test]
@@ -287,15 +283,7 @@ fn invalid_utf8_in_the_sync_note_is_an_error_naming_it() {
     tb.file("note.md", b"Syncs \xff hourly.".as_slice());
     tb.set(r#"sync-note = "note.md""#);
     tb.add(chapter("a.md", "x"));
-    let out = tb.run();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(out.stdout.is_empty());
-    assert!(
-        err.contains("error[E003]") && err.contains("note.md"),
-        "{err}"
-    );
-    assert!(err.contains("UTF-8"), "{err}");
+    assert_fails(&tb.run(), "E003", &["note.md", "UTF-8"]);
 }
 
 #[test]
@@ -310,14 +298,7 @@ fn invalid_utf8_and_lone_surrogates_in_chapter_content_are_refused() {
         bytes.extend_from_slice(before.as_bytes());
         bytes.extend_from_slice(bad);
         bytes.extend_from_slice(after.as_bytes());
-        let out = run_with_stdin(&bytes);
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "{err}");
-        assert!(out.stdout.is_empty());
-        assert!(
-            err.contains("error[E001]") && err.contains("<stdin>"),
-            "{err}"
-        );
+        assert_fails(&run_with_stdin(&bytes), "E001", &["<stdin>"]);
     }
 }
 

@@ -44,14 +44,7 @@ fn run_limited(tb: &TestBook) -> (Output, Duration) {
 /// stderr, no panic, within [`QUICK`].
 fn assert_refused(tb: &TestBook, code: &str, needles: &[&str]) -> String {
     let (out, took) = run_limited(tb);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "status {:?}: {err}", out.status);
-    assert!(out.stdout.is_empty(), "nothing on stdout");
-    assert!(err.contains(&format!("error[{code}]")), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "expected {n:?} in: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
+    let err = assert_fails(&out, code, needles);
     assert!(took < QUICK, "took {took:?}");
     err
 }

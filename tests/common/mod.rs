@@ -455,3 +455,20 @@ pub fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let book = tmp.path().join("book-example");
     (tmp, book)
 }
+
+/// A failed run as every bad input must fail: exit status 1, nothing on stdout, an
+/// `error[CODE]` on stderr with each of `needles`, and no panic. Returns stderr.
+pub fn assert_fails(out: &Output, code: &str, needles: &[&str]) -> String {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty(), "stdout must be empty on errors");
+    assert!(
+        err.contains(&format!("error[{code}]")),
+        "expected {code} in: {err}"
+    );
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
